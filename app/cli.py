@@ -1,0 +1,98 @@
+"""`estate-office` / `python -m app`: the window by default, plus headless commands.
+
+estate-office [--data-dir DIR] import households|complaints FILE
+estate-office [--data-dir DIR] export complaints -o FILE
+estate-office [--data-dir DIR] print complaint|transfer|notice NO -o FILE.pdf [--blank]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.db.migrations import DatabaseTooNewError
+from app.domain.errors import ValidationError, WorkflowError
+from app.io.tabular import TableError
+from app.paths import DataDir
+from app.services import Services, open_services
+from app.services.importing import ImportFailedError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="estate-office", description="物业管理处办公系统")
+    parser.add_argument("--data-dir", type=Path, help="数据文件夹（数据库为 DIR/estate.db）")
+    commands = parser.add_subparsers(dest="command")
+    imp = commands.add_parser("import", help="从 CSV/XLSX 导入（全部成功才写入）")
+    imp.add_argument("register", choices=("households", "complaints"))
+    imp.add_argument("file", type=Path)
+    exp = commands.add_parser("export", help="导出为 CSV/XLSX")
+    exp.add_argument("register", choices=("complaints",))
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    prt = commands.add_parser("print", help="打印表单为 PDF")
+    prt.add_argument("form", choices=("complaint", "transfer", "notice"))
+    prt.add_argument("no", nargs="?", help="编号（--blank 时不填）")
+    prt.add_argument("-o", "--output", type=Path, required=True)
+    prt.add_argument("--blank", action="store_true", help="打印空白表单")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir = DataDir(args.data_dir)
+    if args.command is None:
+        return _start_window(data_dir)
+    if args.command == "print" and bool(args.no) == bool(args.blank):
+        parser.error("请给出编号，或用 --blank 打印空白表单（二者选一）")
+    try:
+        services = open_services(data_dir)
+    except DatabaseTooNewError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return _run(services, args)
+    except ImportFailedError as e:
+        print(e.report.summary(), file=sys.stderr)
+    except (TableError, ValidationError, WorkflowError, OSError) as e:
+        print(f"错误：{e}", file=sys.stderr)
+    finally:
+        services.close()
+    return EXIT_FAILED
+
+
+def _run(services: Services, args: argparse.Namespace) -> int:
+    if args.command == "import":
+        importer = services.exchange if args.register == "complaints" else services.households
+        print(importer.import_file(args.file).summary())
+    elif args.command == "export":
+        count = services.exchange.export_file(args.output)
+        print(f"已导出 {count} 条投诉记录到 {args.output}")
+    elif args.command == "print":
+        pdf = _form_pdf(services, args.form, None if args.blank else args.no)
+        services.printing.save(pdf, args.output)
+        print(f"已保存 {args.output}")
+    return EXIT_OK
+
+
+def _form_pdf(services: Services, form: str, no: str | None) -> bytes:
+    printing = services.printing
+    if form == "complaint":
+        return printing.complaint_pdf(None if no is None else services.complaints.get_by_no(no))
+    if form == "transfer":
+        return printing.transfer_pdf(no)
+    return printing.notice_pdf(no)
+
+
+def _start_window(data_dir: DataDir) -> int:
+    # The command line is the composition root: the only place the core starts the UI.
+    from ui.application import run
+
+    return int(run(data_dir))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

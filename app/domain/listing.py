@@ -1,0 +1,89 @@
+"""What the complaint list asks for: filters, quick views and sort keys (no SQL here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.domain.complaint import Status
+
+
+class QuickView(StrEnum):
+    """The list's ready-made views of what needs attention."""
+
+    ALL = "全部"
+    OPEN = "未关闭"
+    DUE_TODAY = "今日到期"
+    OVERDUE = "已超期"
+    AWAITING_VISIT = "待回访"
+    ESCALATED = "已升级"
+
+
+class ValidityFilter(StrEnum):
+    VALID = "有效"
+    INVALID = "无效"
+    UNJUDGED = "未判定"
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """Every condition is optional; together they narrow the list (AND)."""
+
+    view: QuickView = QuickView.ALL
+    statuses: frozenset[Status] = field(default_factory=frozenset)
+    received_from: date | None = None
+    received_to: date | None = None
+    dept: str = ""
+    category: str = ""
+    validity: ValidityFilter | None = None
+    text: str = ""
+
+
+SORT_COLUMNS = (
+    "no",
+    "received_at",
+    "complainant",
+    "room",
+    "category",
+    "urgency",
+    "validity",
+    "status",
+    "responsible_dept",
+    "reply_due_at",
+)
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str = "received_at"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    """One line of the complaint list: only what the list shows."""
+
+    id: int
+    no: str
+    received_at: datetime
+    complainant: str
+    room: str
+    category: str
+    summary: str
+    urgency: str
+    validity: str
+    status: Status
+    responsible_dept: str
+    handler: str
+    reply_due_at: datetime
+    replied_at: datetime | None
+    escalated: bool
+    reopen_count: int
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Not replied and past the reply deadline (shown red)."""
+        return self.replied_at is None and self.reply_due_at < now and self.status != Status.CLOSED
+
+    def due_today(self, now: datetime) -> bool:
+        return self.replied_at is None and self.reply_due_at.date() == now.date()

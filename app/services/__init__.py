@@ -1,0 +1,54 @@
+"""The use cases the UI and the command line call. `open_services` wires them to one database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db.connection import Database, open_database
+from app.paths import DataDir
+from app.services.calendar import CalendarService
+from app.services.clock import Clock, system_clock
+from app.services.complaint_exchange import ComplaintExchange
+from app.services.complaints import ComplaintService
+from app.services.escalation import EscalationService
+from app.services.households import HouseholdImport
+from app.services.printing import PrintService
+from app.services.reference import ReferenceService
+
+
+@dataclass
+class Services:
+    database: Database
+    data_dir: DataDir
+    reference: ReferenceService
+    calendar: CalendarService
+    complaints: ComplaintService
+    escalation: EscalationService
+    exchange: ComplaintExchange
+    households: HouseholdImport
+    printing: PrintService
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
+    """Open (creating and migrating if needed) the data folder's database."""
+    data_dir.ensure()
+    database = open_database(data_dir.database)
+    reference = ReferenceService(database)
+    reference.ensure_seeded()
+    calendar = CalendarService(database)
+    complaints = ComplaintService(database, calendar, clock)
+    escalation = EscalationService(database, complaints, clock)
+    return Services(
+        database=database,
+        data_dir=data_dir,
+        reference=reference,
+        calendar=calendar,
+        complaints=complaints,
+        escalation=escalation,
+        exchange=ComplaintExchange(database, complaints, reference),
+        households=HouseholdImport(reference),
+        printing=PrintService(complaints, escalation, reference),
+    )

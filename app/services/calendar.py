@@ -1,0 +1,38 @@
+"""The office's working-day calendar: the official PRC calendar plus the office's overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from app.db.connection import Database
+from app.domain.workdays import WorkCalendar
+from app.store.reference import ReferenceStore
+
+
+class CalendarService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.store = ReferenceStore(database)
+        self._calendar: WorkCalendar | None = None
+        self.listeners: list[Callable[[], object]] = []  # e.g. recompute open deadlines
+
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            overrides = {d: w for d, (w, _note) in self.store.calendar_overrides().items()}
+            self._calendar = WorkCalendar(overrides)
+        return self._calendar
+
+    def overrides(self) -> dict[date, tuple[bool, str]]:
+        return self.store.calendar_overrides()
+
+    def set_override(self, day: date, is_workday: bool | None, note: str = "") -> None:
+        """Add, change or (is_workday None) remove an office override."""
+        with self.database.transaction():
+            self.store.set_calendar_override(day, is_workday, note)
+            self._calendar = None
+            for listener in self.listeners:
+                listener()
+
+    def year_known(self, year: int) -> bool:
+        return self.calendar().known_year(year)

@@ -1,0 +1,132 @@
+"""Complaint import and export (CSV/XLSX): all or nothing in, escaped and computed out."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.db.connection import Database
+from app.domain import complaint_workflow as workflow
+from app.domain.complaint import Complaint
+from app.domain.deadline import reply_on_time
+from app.domain.errors import FieldError
+from app.domain.listing import ComplaintFilter, Sort
+from app.io import complaint_columns as cols
+from app.io.tabular import write_table
+from app.services.complaints import ComplaintService
+from app.services.importing import (
+    ImportFailedError,
+    ImportReport,
+    RowProblem,
+    open_table,
+    row_reader,
+)
+from app.services.reference import ReferenceService
+from app.store import numbering
+from app.store.complaints import PREFIX, ComplaintStore
+
+FIELD_COLUMNS = {
+    "no": "编号",
+    "received_at": "登记时间",
+    "complainant": "投诉人",
+    "room": "房号",
+    "phone": "联系电话",
+    "content": "投诉内容",
+    "requested_reply_at": "要求答复时间",
+    "validity": "投诉性质",
+    "attribution": "原因归属",
+    "replied_at": "答复时间",
+    "completed_at": "完成时间",
+    "visit": "回访时间",
+    "visited_at": "回访时间",
+    "status": "状态",
+}
+
+
+class ComplaintExchange:
+    def __init__(
+        self, database: Database, complaints: ComplaintService, reference: ReferenceService
+    ) -> None:
+        self.database = database
+        self.complaints = complaints
+        self.reference = reference
+        self.store = ComplaintStore(database)
+
+    def import_file(self, path: Path) -> ImportReport:
+        """Check every row, then write all of them in one transaction, or none."""
+        report = ImportReport(path)
+        table, columns = open_table(path, cols.COLUMNS, cols.REQUIRED, report)
+        if not any(name in columns for name in cols.WHO):
+            report.problems.append(RowProblem(0, "", "缺少列：投诉人 或 房号（至少一列）"))
+            raise ImportFailedError(report)
+        categories = self.reference.categories()
+        parsed: list[Complaint] = []
+        seen_nos: dict[str, int] = {}
+        for row in table.rows:
+            complaint, problems = cols.parse_row(row_reader(columns, row), categories)
+            report.problems.extend(RowProblem(row.line, c, m) for c, m in problems)
+            if complaint is None:
+                continue
+            complaint = self._checked(complaint, row.line, seen_nos, report)
+            if complaint is not None:
+                parsed.append(complaint)
+        if report.problems:
+            raise ImportFailedError(report)
+        report.imported = self._write(parsed)
+        return report
+
+    def _checked(
+        self, c: Complaint, line: int, seen_nos: dict[str, int], report: ImportReport
+    ) -> Complaint | None:
+        """The record-level rules: the same ones the screens apply."""
+        problems = workflow.validate_intake(c) + workflow.check_consistency(c)
+        room_error = self.complaints.room_error(c.room)
+        if room_error is not None:
+            problems.append(room_error)
+        if c.no:
+            if c.no in seen_nos:
+                problems.append(_problem("no", f"编号与第{seen_nos[c.no]}行重复"))
+            elif self.store.id_for_no(c.no) is not None:
+                problems.append(_problem("no", f"编号 {c.no} 已存在（编号不能重复使用）"))
+            seen_nos[c.no] = line
+        report.problems.extend(
+            RowProblem(line, FIELD_COLUMNS.get(p.field, p.field), p.message) for p in problems
+        )
+        return None if problems else c
+
+    def _write(self, parsed: list[Complaint]) -> int:
+        store = self.store
+        now = self.complaints.now()
+        with self.database.transaction():
+            for c in parsed:
+                if c.no:
+                    numbering.claim_no(self.database, PREFIX, c.no)
+            for c in parsed:
+                if not c.no:
+                    c = dataclasses.replace(
+                        c,
+                        no=numbering.next_no(
+                            self.database, PREFIX, c.received_at.year, "complaints"
+                        ),
+                    )
+                due = self.complaints.deadline(c)
+                complaint_id = store.insert(c, due_at=due.due_at, estimated=due.estimated, now=now)
+                store.add_event(complaint_id, now, "", "导入", c.status.value)
+        return len(parsed)
+
+    def export_file(self, path: Path, flt: ComplaintFilter | None = None) -> int:
+        """Write the register (or the filtered list) with 答复期限 and 是否按时答复 added."""
+        ids = None if flt is None else self.complaints.list_ids(flt, Sort("received_at", False))
+        return write_table(path, cols.COLUMNS + cols.COMPUTED_COLUMNS, self._rows(ids))
+
+    def _rows(self, ids: list[int] | None) -> Iterator[list[object]]:
+        now = self.complaints.now()
+        store = self.store
+        for c in store.iter_all(ids):
+            due_at, _estimated = store.due(c.id or 0)
+            yield cols.export_values(c, due_at, reply_on_time(due_at, c.replied_at, now))
+
+
+def _problem(field: str, message: str) -> FieldError:
+    return FieldError(field, message)

@@ -1,0 +1,277 @@
+"""Complaint use cases (§7.2): each loads the record, applies the rule from app.domain, stores
+the result with its deadline and an event, all in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from app.db.connection import Database
+from app.domain import complaint_workflow as workflow
+from app.domain.complaint import (
+    Attribution,
+    Complaint,
+    ReplyMethod,
+    ReturnVisit,
+    Status,
+    Validity,
+)
+from app.domain.deadline import Deadline, reply_deadline
+from app.domain.errors import FieldError, ValidationError, WorkflowError
+from app.domain.escalation import TransferSheet
+from app.domain.listing import ComplaintFilter, ComplaintRow, Sort
+from app.services.calendar import CalendarService
+from app.services.clock import Clock
+from app.store import numbering
+from app.store.complaints import PREFIX, ComplaintStore
+from app.store.reference import ReferenceStore
+
+
+class ComplaintService:
+    def __init__(self, database: Database, calendar: CalendarService, clock: Clock) -> None:
+        self.database = database
+        self.store = ComplaintStore(database)
+        self.households = ReferenceStore(database)
+        self.calendar = calendar
+        self.clock = clock
+        calendar.listeners.append(self.recompute_open_deadlines)
+
+    # ----- reading
+    def get(self, complaint_id: int) -> Complaint:
+        c = self.store.get(complaint_id)
+        if c is None:
+            raise WorkflowError(f"找不到投诉记录（id {complaint_id}）")
+        return c
+
+    def get_by_no(self, no: str) -> Complaint:
+        c = self.store.get_by_no(no.strip())
+        if c is None:
+            raise WorkflowError(f"找不到编号为 {no} 的投诉")
+        return c
+
+    def deadline(self, c: Complaint) -> Deadline:
+        """答复期限 with the rule that produced it, computed from the record as it stands."""
+        return reply_deadline(
+            c.received_at, c.urgency, c.validity, c.requested_reply_at, self.calendar.calendar()
+        )
+
+    def list_ids(self, flt: ComplaintFilter, sort: Sort) -> list[int]:
+        return self.store.list_ids(flt, sort, self.clock())
+
+    def rows(self, ids: Sequence[int]) -> list[ComplaintRow]:
+        return self.store.rows(ids)
+
+    def events(self, complaint_id: int) -> list[dict[str, Any]]:
+        return self.store.events(complaint_id)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # ----- the workflow
+    def room_error(self, room: str) -> FieldError | None:
+        """When the office keeps a household register, a 房号 must be one of its rooms."""
+        if not room or self.households.household_count() == 0:
+            return None
+        if self.households.household(room) is None:
+            return FieldError("room", f"房号 {room} 不在住户登记中，请从列表中选择")
+        return None
+
+    def _check_room(self, c: Complaint) -> None:
+        error = self.room_error(c.room)
+        if error is not None:
+            raise ValidationError([error])
+
+    def register(self, c: Complaint, *, actor: str = "") -> Complaint:
+        """登记 a new complaint; it gets the next 编号."""
+        c = workflow.register(c)
+        self._check_room(c)
+        now = self.clock()
+        with self.database.transaction():
+            no = numbering.next_no(self.database, PREFIX, c.received_at.year, "complaints")
+            c = dataclasses.replace(c, no=no)
+            due = self.deadline(c)
+            complaint_id = self.store.insert(c, due_at=due.due_at, estimated=due.estimated, now=now)
+            c = dataclasses.replace(c, id=complaint_id)
+            self.store.add_event(
+                complaint_id,
+                now,
+                actor or c.receiver,
+                "登记",
+                "即时答复" if c.immediate_reply.strip() else "",
+            )
+        return c
+
+    def correct_intake(self, new: Complaint, *, actor: str = "") -> Complaint:
+        assert new.id is not None
+
+        def correct(old: Complaint) -> Complaint:
+            c = workflow.correct_intake(old, _keep_later(old, new))
+            if c.room != old.room:
+                self._check_room(c)
+            return c
+
+        return self._apply(new.id, actor, "修改登记", correct)
+
+    def judge(
+        self,
+        complaint_id: int,
+        validity: Validity,
+        *,
+        handler: str,
+        attribution: Attribution | None = None,
+        follow_up_party: str = "",
+        actor: str = "",
+    ) -> Complaint:
+        detail = validity.value + (
+            f"，原因归属：{attribution.value}，跟进对象：{follow_up_party}" if attribution else ""
+        )
+        return self._apply(
+            complaint_id,
+            actor or handler,
+            "判定",
+            lambda c: workflow.judge(
+                c,
+                validity,
+                handler=handler,
+                attribution=attribution,
+                follow_up_party=follow_up_party,
+            ),
+            detail,
+        )
+
+    def record_follow_up_result(
+        self, complaint_id: int, result: str, at: datetime, *, actor: str = ""
+    ) -> Complaint:
+        return self._apply(
+            complaint_id,
+            actor,
+            "跟进结果",
+            lambda c: workflow.record_follow_up_result(c, result, at),
+            result,
+        )
+
+    def record_handling(
+        self,
+        complaint_id: int,
+        *,
+        cause_analysis: str,
+        measures: str,
+        responsible_dept: str,
+        completed_at: datetime | None,
+        actor: str = "",
+    ) -> Complaint:
+        return self._apply(
+            complaint_id,
+            actor,
+            "处理",
+            lambda c: workflow.record_handling(
+                c,
+                cause_analysis=cause_analysis,
+                measures=measures,
+                responsible_dept=responsible_dept,
+                completed_at=completed_at,
+            ),
+            measures,
+        )
+
+    def reply(
+        self, complaint_id: int, *, at: datetime, method: ReplyMethod, content: str, actor: str = ""
+    ) -> Complaint:
+        return self._apply(
+            complaint_id,
+            actor,
+            "答复",
+            lambda c: workflow.reply(c, at=at, method=method, content=content),
+            f"{method.value}：{content}",
+        )
+
+    def return_visit(self, complaint_id: int, visit: ReturnVisit, *, actor: str = "") -> Complaint:
+        detail = f"{visit.opinion.value}" + (f"：{visit.remarks}" if visit.remarks else "")
+        return self._apply(
+            complaint_id,
+            actor or visit.visitor,
+            "回访",
+            lambda c: workflow.return_visit(c, visit),
+            detail,
+        )
+
+    def review(self, complaint_id: int, *, reviewer: str, actor: str = "") -> Complaint:
+        now = self.clock()
+        return self._apply(
+            complaint_id,
+            actor or reviewer,
+            "部门负责人审核",
+            lambda c: workflow.review(c, reviewer=reviewer, at=now),
+        )
+
+    def apply_escalation_result(
+        self, complaint_id: int, sheet: TransferSheet, *, actor: str = ""
+    ) -> Complaint:
+        """A finished 工作传签单's result joins the complaint's handling (if still open)."""
+        c = self.get(complaint_id)
+        if c.status == Status.CLOSED:
+            self.note(complaint_id, "传签单办结", f"{sheet.no}：{sheet.result}", actor)
+            return c
+        return self._apply(
+            complaint_id,
+            actor,
+            "传签单办结",
+            lambda c: workflow.apply_escalation_result(
+                c, sheet_no=sheet.no, result=sheet.result, responsible_dept=sheet.responsible_dept
+            ),
+            f"{sheet.no}：{sheet.result}",
+        )
+
+    def note(self, complaint_id: int, action: str, detail: str, actor: str = "") -> None:
+        """Record something that happened elsewhere (e.g. an escalation) on the complaint."""
+        self.store.add_event(complaint_id, self.clock(), actor, action, detail)
+
+    def recompute_open_deadlines(self) -> int:
+        """After the calendar changed: deadlines of complaints not yet replied to follow it."""
+        ids = self.store.open_ids()
+        with self.database.transaction():
+            for complaint_id in ids:
+                due = self.deadline(self.get(complaint_id))
+                self.store.set_due(complaint_id, due.due_at, due.estimated)
+        return len(ids)
+
+    def _apply(
+        self,
+        complaint_id: int,
+        actor: str,
+        action: str,
+        change: Callable[[Complaint], Complaint],
+        detail: str = "",
+    ) -> Complaint:
+        now = self.clock()
+        with self.database.transaction():
+            old = self.get(complaint_id)
+            new = change(old)
+            due = self.deadline(new)
+            self.store.update(new, due_at=due.due_at, estimated=due.estimated, now=now)
+            event = detail or (
+                f"{old.status.value} → {new.status.value}" if old.status != new.status else ""
+            )
+            self.store.add_event(complaint_id, now, actor, action, event)
+        return new
+
+
+def _keep_later(old: Complaint, new: Complaint) -> Complaint:
+    """An intake correction changes only intake fields; judgement and handling stay as stored."""
+    intake = (
+        "received_at",
+        "content",
+        "urgency",
+        "receiver",
+        "complainant",
+        "room",
+        "phone",
+        "channel",
+        "category",
+        "request",
+        "requested_reply_at",
+        "severity",
+    )
+    return dataclasses.replace(old, **{f: getattr(new, f) for f in intake})

@@ -1,0 +1,205 @@
+"""Escalation use cases (§7.2.8-9): 工作传签单 up the levels, 工作安排通知单 to a department,
+and the results flowing back to the complaint."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from app.db.connection import Database
+from app.domain.complaint import Status
+from app.domain.errors import FieldError, ValidationError, WorkflowError
+from app.domain.escalation import (
+    LevelOpinion,
+    NoticeSource,
+    TransferSheet,
+    WorkNotice,
+    add_level_opinion,
+    complete_sheet,
+    validate_notice,
+    validate_sheet,
+)
+from app.services.clock import Clock
+from app.services.complaints import ComplaintService
+from app.store import numbering
+from app.store.escalation import NOTICE_PREFIX, TRANSFER_PREFIX, EscalationStore
+
+
+class EscalationService:
+    def __init__(self, database: Database, complaints: ComplaintService, clock: Clock) -> None:
+        self.database = database
+        self.store = EscalationStore(database)
+        self.complaints = complaints
+        self.clock = clock
+
+    # ----- reading
+    def sheet(self, sheet_id: int) -> TransferSheet:
+        s = self.store.sheet(sheet_id)
+        if s is None:
+            raise WorkflowError(f"找不到工作传签单（id {sheet_id}）")
+        return s
+
+    def sheet_by_no(self, no: str) -> TransferSheet:
+        sheet_id = self.store.sheet_id_for_no(no.strip())
+        if sheet_id is None:
+            raise WorkflowError(f"找不到编号为 {no} 的工作传签单")
+        return self.sheet(sheet_id)
+
+    def notice(self, notice_id: int) -> WorkNotice:
+        n = self.store.notice(notice_id)
+        if n is None:
+            raise WorkflowError(f"找不到工作安排通知单（id {notice_id}）")
+        return n
+
+    def notice_by_no(self, no: str) -> WorkNotice:
+        notice_id = self.store.notice_id_for_no(no.strip())
+        if notice_id is None:
+            raise WorkflowError(f"找不到编号为 {no} 的工作安排通知单")
+        return self.notice(notice_id)
+
+    def sheets_for_complaint(self, complaint_id: int) -> list[TransferSheet]:
+        return self.store.sheets_for_complaint(complaint_id)
+
+    def sheet_summaries(self) -> list[dict[str, Any]]:
+        return self.store.sheet_summaries()
+
+    def notice_summaries(self) -> list[dict[str, Any]]:
+        return self.store.notice_summaries()
+
+    # ----- 工作传签单
+    def raise_sheet(self, sheet: TransferSheet, *, actor: str = "") -> TransferSheet:
+        """发起 a 工作传签单, from a complaint (complaint_id set) or on its own."""
+        validate_sheet(sheet)
+        now = self.clock()
+        with self.database.transaction():
+            if sheet.complaint_id is not None:
+                c = self.complaints.get(sheet.complaint_id)
+                if c.status == Status.CLOSED:
+                    raise WorkflowError("投诉已关闭，不能再升级")
+                if sheet.raised_on < c.received_at.date():
+                    raise ValidationError([FieldError("raised_on", "传签单日期早于投诉登记日期")])
+            no = numbering.next_no(
+                self.database, TRANSFER_PREFIX, sheet.raised_on.year, "transfer_sheets"
+            )
+            sheet = dataclasses.replace(sheet, no=no)
+            sheet = dataclasses.replace(sheet, id=self.store.save_sheet(sheet, now))
+            if sheet.complaint_id is not None:
+                self.complaints.note(
+                    sheet.complaint_id, "升级", f"发起工作传签单 {no}", actor or sheet.initiator
+                )
+        return self.sheet(sheet.id or 0)
+
+    def sign_level(self, sheet_id: int, opinion: LevelOpinion, *, actor: str = "") -> TransferSheet:
+        """One level writes its opinion and signs; the sheet moves up."""
+        with self.database.transaction():
+            sheet = add_level_opinion(self.sheet(sheet_id), opinion)
+            self.store.save_sheet(sheet, self.clock())
+            self._note(
+                sheet,
+                f"{opinion.level.value}意见",
+                f"{opinion.signer}：{opinion.opinion}",
+                actor or opinion.signer,
+            )
+        return self.sheet(sheet_id)
+
+    def fix_department(self, sheet_id: int, dept: str, *, actor: str = "") -> TransferSheet:
+        """确定责任部门 (the superior's decision); the complaint's department follows."""
+        if not dept.strip():
+            raise ValidationError([FieldError("responsible_dept", "请选择责任部门")])
+        with self.database.transaction():
+            sheet = self.sheet(sheet_id)
+            if not sheet.is_open:
+                raise WorkflowError("传签单已办结")
+            self.store.save_sheet(dataclasses.replace(sheet, responsible_dept=dept), self.clock())
+            self._note(sheet, "确定责任部门", dept, actor)
+        return self.sheet(sheet_id)
+
+    def complete_sheet(
+        self,
+        sheet_id: int,
+        *,
+        result: str,
+        customer_reply: str,
+        completed_on: date,
+        handled_by: str,
+        actor: str = "",
+    ) -> TransferSheet:
+        """处理结果: the sheet is done and its result flows back to the complaint."""
+        with self.database.transaction():
+            sheet = complete_sheet(
+                self.sheet(sheet_id),
+                result=result,
+                customer_reply=customer_reply,
+                completed_on=completed_on,
+                handled_by=handled_by,
+            )
+            self.store.save_sheet(sheet, self.clock())
+            if sheet.complaint_id is not None:
+                self.complaints.apply_escalation_result(
+                    sheet.complaint_id, sheet, actor=actor or handled_by
+                )
+        return self.sheet(sheet_id)
+
+    # ----- 工作安排通知单
+    def issue_notice(self, notice: WorkNotice, *, actor: str = "") -> WorkNotice:
+        """签发: from a 工作传签单 (transfer_id set) or after an inspection (§7.2.9 a)."""
+        if notice.transfer_id is not None:
+            notice = dataclasses.replace(notice, source=NoticeSource.TRANSFER)
+        validate_notice(notice)
+        with self.database.transaction():
+            no = numbering.next_no(
+                self.database, NOTICE_PREFIX, notice.issued_on.year, "work_notices"
+            )
+            notice = dataclasses.replace(notice, no=no)
+            notice_id = self.store.save_notice(notice, self.clock())
+            if notice.transfer_id is not None:
+                sheet = self.sheet(notice.transfer_id)
+                if not sheet.responsible_dept:
+                    self.store.save_sheet(
+                        dataclasses.replace(sheet, responsible_dept=notice.to_dept), self.clock()
+                    )
+                self._note(
+                    sheet, "工作安排通知", f"签发 {no} 给{notice.to_dept}", actor or notice.issuer
+                )
+        return self.notice(notice_id)
+
+    def sign_notice(self, notice_id: int, *, signed_by: str, at: datetime) -> WorkNotice:
+        """接收人签收."""
+        return self._update_notice(
+            notice_id, signed_by=signed_by, signed_at=at, required=(("signed_by", "请填写签收人"),)
+        )
+
+    def complete_notice(self, notice_id: int, *, outcome: str, at: datetime) -> WorkNotice:
+        """完成情况 reported by the receiving department."""
+        return self._update_notice(
+            notice_id, outcome=outcome, completed_at=at, required=(("outcome", "请填写完成情况"),)
+        )
+
+    def accept_notice(
+        self, notice_id: int, *, acceptance: str, accepted_by: str, accepted_on: date
+    ) -> WorkNotice:
+        """验收 by the issuer."""
+        return self._update_notice(
+            notice_id,
+            acceptance=acceptance,
+            accepted_by=accepted_by,
+            accepted_on=accepted_on,
+            required=(("acceptance", "请填写验收意见"), ("accepted_by", "请填写验收人")),
+        )
+
+    def _update_notice(
+        self, notice_id: int, *, required: tuple[tuple[str, str], ...], **changes: Any
+    ) -> WorkNotice:
+        errors = [FieldError(f, m) for f, m in required if not str(changes[f]).strip()]
+        if errors:
+            raise ValidationError(errors)
+        with self.database.transaction():
+            notice = dataclasses.replace(self.notice(notice_id), **changes)
+            validate_notice(notice)
+            self.store.save_notice(notice, self.clock())
+        return self.notice(notice_id)
+
+    def _note(self, sheet: TransferSheet, action: str, detail: str, actor: str) -> None:
+        if sheet.complaint_id is not None:
+            self.complaints.note(sheet.complaint_id, action, f"{sheet.no} {detail}", actor)

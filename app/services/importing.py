@@ -1,0 +1,86 @@
+"""All-or-nothing imports with a report that names every bad row.
+
+A file is read and every row checked before anything is written; one bad row means nothing
+is written. The report lists each problem as (line, column, message), line as Excel shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.io.tabular import ColumnMap, Table, TableError, TableRow, match_columns, read_table
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.line}行" if self.line else "文件"
+        if not self.column:
+            return f"{where}：{self.message}"
+        return f"{where}「{self.column}」：{self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would have done) and why it refused."""
+
+    path: Path
+    rows: int = 0
+    imported: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            text = f"已导入 {self.imported} 条记录（{self.path.name}）"
+        else:
+            bad_lines = len({p.line for p in self.problems})
+            text = (
+                f"导入失败：{bad_lines} 行有错误，未写入任何记录（{self.path.name}）\n"
+                + "\n".join(str(p) for p in self.problems)
+            )
+        if self.ignored_columns:
+            text += f"\n已忽略无法识别的列：{'、'.join(self.ignored_columns)}"
+        return text
+
+
+class ImportFailedError(Exception):
+    """Nothing was written; `report` says why, row by row."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+def open_table(
+    path: Path, known: tuple[str, ...], required: tuple[str, ...], report: ImportReport
+) -> tuple[Table, ColumnMap]:
+    """Read the file and line up its columns; a file-level problem fails the import."""
+    try:
+        table = read_table(path)
+        columns = match_columns(table.headers, known, required)
+    except TableError as e:
+        report.problems.append(RowProblem(0, "", str(e)))
+        raise ImportFailedError(report) from e
+    report.rows = len(table.rows)
+    report.ignored_columns = columns.unknown
+    return table, columns
+
+
+def row_reader(columns: ColumnMap, row: TableRow) -> Callable[[str], object]:
+    """column name → the row's cell (None when the file lacks the column)."""
+
+    def cell(name: str) -> object:
+        return columns.get(row, name)
+
+    return cell

@@ -1,0 +1,65 @@
+"""Printing the office's forms to PDF from records (or blank for the front desk)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.complaint import Complaint
+from app.domain.deadline import Deadline
+from app.forms.complaint_record import render_complaint_record
+from app.forms.toolkit import FormHeader
+from app.forms.transfer_sheet import render_transfer_sheet
+from app.forms.work_notice import render_work_notice
+from app.io.atomic import write_bytes_atomically
+from app.services.complaints import ComplaintService
+from app.services.escalation import EscalationService
+from app.services.reference import ReferenceService
+
+
+def deadline_text(deadline: Deadline) -> str:
+    text = f"{deadline.due_at:%Y-%m-%d %H:%M}（{deadline.rule}）"
+    if deadline.estimated:
+        text += "（节假日安排未公布，按周一至周五估算）"
+    return text
+
+
+class PrintService:
+    def __init__(
+        self,
+        complaints: ComplaintService,
+        escalation: EscalationService,
+        reference: ReferenceService,
+    ) -> None:
+        self.complaints = complaints
+        self.escalation = escalation
+        self.reference = reference
+
+    def header(self) -> FormHeader:
+        office = self.reference.office()
+        return FormHeader(estate_name=office.estate_name, office_name=office.office_name)
+
+    def complaint_pdf(self, complaint: Complaint | None) -> bytes:
+        """顾客投诉处理记录表, filled from the record or blank."""
+        if complaint is None:
+            return render_complaint_record(None, self.header())
+        sheets = self.escalation.sheets_for_complaint(complaint.id or 0)
+        return render_complaint_record(
+            complaint,
+            self.header(),
+            deadline_text=deadline_text(self.complaints.deadline(complaint)),
+            transfer_nos=[s.no for s in sheets],
+        )
+
+    def transfer_pdf(self, no: str | None) -> bytes:
+        """工作传签单."""
+        sheet = None if no is None else self.escalation.sheet_by_no(no)
+        return render_transfer_sheet(sheet, self.header())
+
+    def notice_pdf(self, no: str | None) -> bytes:
+        """工作安排通知单."""
+        notice = None if no is None else self.escalation.notice_by_no(no)
+        return render_work_notice(notice, self.header())
+
+    def save(self, pdf: bytes, path: Path) -> Path:
+        write_bytes_atomically(path, pdf)
+        return path

@@ -1,0 +1,105 @@
+"""The command line, as a scheduled job or a supervisor would run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.cli import main
+from app.db.connection import Database
+from app.db.migrations import SCHEMA_VERSION
+
+
+def run(tmp_path: Path, *args: str) -> int:
+    return main(["--data-dir", str(tmp_path / "data"), *args])
+
+
+@pytest.fixture
+def complaints_csv(tmp_path: Path) -> Path:
+    f = tmp_path / "in.csv"
+    f.write_text(
+        "登记时间,投诉人,房号,投诉内容,紧急程度\n"
+        "2026-11-20 09:30,张三,3-2-1201,电梯漏水，地面湿滑,紧急\n",
+        encoding="utf-8-sig",
+    )
+    return f
+
+
+def test_import_export_print(
+    tmp_path: Path, complaints_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(tmp_path, "import", "complaints", str(complaints_csv)) == 0
+    assert "已导入 1 条" in capsys.readouterr().out
+    assert (tmp_path / "data" / "estate.db").exists()
+    out = tmp_path / "out.xlsx"
+    assert run(tmp_path, "export", "complaints", "-o", str(out)) == 0
+    assert out.stat().st_size > 0
+    pdf = tmp_path / "c.pdf"
+    assert run(tmp_path, "print", "complaint", "TS2026-00001", "-o", str(pdf)) == 0
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "TS2026-00001" in text and "张三" in text
+
+
+def test_bad_import_exits_non_zero_with_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "登记时间,投诉人,投诉内容,紧急程度\n2026-13-01 09:00,张三,漏水,紧急\n", encoding="utf-8"
+    )
+    assert run(tmp_path, "import", "complaints", str(f)) == 1
+    err = capsys.readouterr().err
+    assert "第2行「登记时间」" in err and "未写入任何记录" in err
+
+
+@pytest.mark.parametrize("form", ["complaint", "transfer", "notice"])
+def test_blank_forms(tmp_path: Path, form: str) -> None:
+    pdf = tmp_path / f"{form}.pdf"
+    assert run(tmp_path, "print", form, "--blank", "-o", str(pdf)) == 0
+    assert PdfReader(pdf).pages
+
+
+def test_unknown_number_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(tmp_path, "print", "transfer", "CQ2026-00099", "-o", str(tmp_path / "x.pdf")) == 1
+    assert "找不到编号为 CQ2026-00099" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_print_needs_a_number_or_blank(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as e:
+        run(tmp_path, "print", "complaint", "-o", str(tmp_path / "x.pdf"))
+    assert e.value.code == 2
+
+
+def test_newer_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data").mkdir()
+    db = Database(tmp_path / "data" / "estate.db")
+    db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    assert run(tmp_path, "export", "complaints", "-o", str(tmp_path / "o.csv")) == 1
+    assert "请安装新版程序" in capsys.readouterr().err
+
+
+def test_python_dash_m_app_runs_the_command_line(tmp_path: Path, complaints_csv: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "import",
+            "complaints",
+            str(complaints_csv),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "已导入 1 条" in done.stdout

@@ -1,0 +1,240 @@
+"""The main window: title, tabs from the registry, menus, imports/exports, blank forms, the
+status bar's data folder and holiday-calendar warning, and start-up failures."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import types
+from datetime import datetime
+
+import pytest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from app.domain.complaint import Complaint, Urgency
+from app.services.reference import OfficeSettings
+from ui import application, desktop, main_window
+from ui.file_actions import ImportReportDialog
+from ui.signals import ChangeBus
+
+
+@pytest.fixture
+def bus():
+    return ChangeBus()
+
+
+@pytest.fixture
+def window(services, bus, qtbot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", None)  # built separately
+    w = application.build_main_window(services, bus)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def menu_texts(window) -> dict[str, list[str]]:
+    menus = {}
+    for action in window.menuBar().actions():
+        menus[action.text()] = [a.text() for a in action.menu().actions() if a.text()]
+    return menus
+
+
+def visible_messages(window) -> list[str]:
+    return [box.text() for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+
+def test_title_tabs_and_menus(window, services, bus):
+    assert window.windowTitle() == "物业管理处办公系统 — 示例小区"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["投诉登记", "基础资料"]
+    assert menu_texts(window) == {
+        "文件(&F)": ["导入住户登记…", "导入投诉…", "导出投诉…", "打印空白表单", "退出"],
+        "帮助(&H)": ["关于"],
+    }
+    services.reference.set_office(OfficeSettings("翠湖花园", "翠湖花园物业管理处"))
+    bus.changed.emit("settings")
+    assert window.windowTitle() == "物业管理处办公系统 — 翠湖花园"
+
+
+def test_the_escalation_tab_joins_when_its_module_exists(services, bus, qtbot, monkeypatch):
+    made = []
+
+    class EscalationTab(QWidget):
+        def __init__(self, *args):
+            super().__init__()
+            made.append(args)
+
+    fake = types.ModuleType("ui.tabs.escalation")
+    fake.EscalationTab = EscalationTab
+    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", fake)
+    w = application.build_main_window(services, bus)
+    qtbot.addWidget(w)
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [
+        "投诉登记",
+        "传签与通知",
+        "基础资料",
+    ]
+    assert made == [
+        (services.escalation, services.complaints, services.reference, services.printing, bus)
+    ]
+
+
+def test_status_bar_shows_the_data_folder(window, services):
+    assert window.folder_label.text() == f"数据文件夹：{services.data_dir.root}"
+    assert window.folder_label.isVisible()
+    assert not window.calendar_warning.isVisible()
+
+
+def test_status_bar_warns_when_a_deadline_falls_in_an_unpublished_year(window, services, bus):
+    services.complaints.register(
+        Complaint(
+            received_at=datetime(2026, 12, 31, 9, 0),
+            content="楼道灯不亮",
+            urgency=Urgency.NOT_URGENT,
+            complainant="钱先生",
+        )
+    )
+    bus.changed.emit("complaints")
+    assert window.calendar_warning.isVisible()
+    assert window.calendar_warning.text() == (
+        "2027年节假日安排未公布：答复期限按周一至周五估算，请在基础资料中补充"
+    )
+
+
+def bad_complaints_csv(path):
+    path.write_text(
+        "投诉人,房号,投诉内容,登记时间,紧急程度\n"
+        "张先生,3-2-1201,电梯停运,2026-11-18 09:00,不紧急\n"
+        "李女士,3-2-1202,,2026-11-18 10:00,不紧急\n"
+        ",,楼道漏水,2026-11-18 11:00,很急\n",
+        encoding="utf-8-sig",
+    )
+    return path
+
+
+def test_a_failed_import_shows_every_bad_row_and_writes_nothing(
+    window, services, tmp_path, monkeypatch
+):
+    path = bad_complaints_csv(tmp_path / "投诉.csv")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    assert window.import_complaints() is False
+    dialog = window.findChild(ImportReportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "导入失败"
+    text = dialog.text.toPlainText()
+    assert "第3行" in text and "第4行" in text and "第2行" not in text
+    assert dialog.text.isReadOnly()
+    assert services.complaints.list_ids(main_window.ComplaintFilter(), main_window.Sort()) == []
+
+
+def test_a_good_import_is_reported_and_the_list_reloads(window, services, tmp_path, monkeypatch):
+    path = tmp_path / "投诉.csv"
+    path.write_text(
+        "投诉人,房号,投诉内容,登记时间,紧急程度\n"
+        "张先生,3-2-1201,电梯停运,2026-11-18 09:00,不紧急\n",
+        encoding="utf-8-sig",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    assert window.import_complaints() is True
+    assert any("已导入 1 条记录" in text for text in visible_messages(window))
+    complaints_tab = window.tabs.widget(0)
+    assert complaints_tab.model.rowCount() == 1
+
+
+def test_households_import_from_the_menu(window, services, tmp_path, monkeypatch):
+    path = tmp_path / "住户.xlsx"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["房号", "业主姓名"])
+    book.active.append(["3-2-1201", "张三"])
+    book.save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    assert window.import_households() is True
+    assert window.tabs.widget(1).households.count_label.text() == "已登记 1 户"
+
+
+def test_export_writes_the_chosen_file(window, services, tmp_path, monkeypatch):
+    services.complaints.register(
+        Complaint(
+            received_at=datetime(2026, 11, 19, 9, 0),
+            content="电梯异响",
+            urgency=Urgency.NOT_URGENT,
+            complainant="张先生",
+        )
+    )
+    target = tmp_path / "导出" / "投诉"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV 文件 (*.csv)")
+    )
+    assert window.export_complaints() is True
+    written = target.with_suffix(".csv")
+    assert "电梯异响" in written.read_text(encoding="utf-8-sig")
+    assert str(written) in window.statusBar().currentMessage()
+
+
+def test_blank_forms_are_saved_under_prints_and_opened(window, services, monkeypatch):
+    opened = []
+    monkeypatch.setattr(desktop, "open_pdf", opened.append)
+    blank = next(
+        a.menu()
+        for a in window.menuBar().actions()[0].menu().actions()
+        if a.text() == "打印空白表单"
+    )
+    titles = [a.text() for a in blank.actions()]
+    assert titles == ["顾客投诉处理记录表", "工作传签单", "工作安排通知单"]
+    for action in blank.actions():
+        action.trigger()
+    prints = services.data_dir.prints
+    assert opened == [
+        prints / "空白-投诉处理记录表.pdf",
+        prints / "空白-工作传签单.pdf",
+        prints / "空白-工作安排通知单.pdf",
+    ]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
+
+
+def test_about_names_the_program(window):
+    window.about()
+    assert any("物业管理处办公系统" in text for text in visible_messages(window))
+
+
+def test_run_refuses_a_database_newer_than_the_program(data_dir, monkeypatch, qapp):
+    data_dir.ensure()
+    with sqlite3.connect(data_dir.database) as db:
+        db.execute("PRAGMA user_version = 999")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))
+    style = qapp.styleSheet()
+    try:
+        assert application.run(data_dir) == 1
+    finally:
+        qapp.setStyleSheet(style)
+    assert len(shown) == 1 and "数据库版本（999）" in shown[0]
+
+
+def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
+    seen = []
+
+    def fake_exec(self=None):
+        windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, main_window.MainWindow) and w.isVisible()
+        ]
+        seen.extend(windows)
+        for w in windows:
+            w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", None)
+    style = qapp.styleSheet()
+    try:
+        assert application.run(data_dir) == 0
+        assert "QTableView" in qapp.styleSheet()  # resources/style.qss is applied
+    finally:
+        qapp.setStyleSheet(style)
+    assert len(seen) == 1
+    assert seen[0].windowTitle() == "物业管理处办公系统 — 示例小区"
+    for w in seen:
+        w.deleteLater()

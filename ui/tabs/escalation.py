@@ -1,0 +1,320 @@
+"""升级与工作安排 tab: the 工作传签单 and 工作安排通知单 registers, the selected one in full,
+and the next actions on it (§7.2.8-9). Writes go through the dialogs (which call
+EscalationService); afterwards the tab announces "escalation" and "complaints" on the bus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.paths import DataDir
+from ui.dialogs import transfer_sheet as sheets
+from ui.dialogs import work_notice as notices
+from ui.tabs.escalation_detail import notice_html, sheet_html
+
+if TYPE_CHECKING:
+    from app.services.complaints import ComplaintService
+    from app.services.escalation import EscalationService
+    from app.services.printing import PrintService
+    from app.services.reference import ReferenceService
+    from ui.signals import ChangeBus
+
+SHEET = "sheet"
+NOTICE = "notice"
+
+
+def open_pdf(path: Path) -> None:
+    """Show a printed form in the PC's PDF viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class EscalationTab(QWidget):
+    """Two lists, a detail view, and the buttons for what can happen next."""
+
+    def __init__(self, escalation: EscalationService, complaints: ComplaintService,
+                 reference: ReferenceService, printing: PrintService, bus: ChangeBus,
+                 parent: QWidget | None = None, *, prints_dir: Path | None = None) -> None:
+        super().__init__(parent)
+        self.escalation, self.complaints = escalation, complaints
+        self.reference, self.printing, self.bus = reference, printing, bus
+        self.prints_dir = prints_dir or _prints_dir_of(escalation)
+        self.selected: tuple[str, int] | None = None
+        self.sheets = _table([self.tr("编号"), self.tr("日期"), self.tr("事由"),
+                              self.tr("关联投诉"), self.tr("当前级别"), self.tr("状态")],
+                             stretch=2)
+        self.notices = _table([self.tr("编号"), self.tr("日期"), self.tr("接收部门"),
+                               self.tr("内容"), self.tr("来源"), self.tr("完成/验收")],
+                              stretch=3)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.action_buttons: dict[str, QPushButton] = {}
+        self._lay_out()
+        self.sheets.itemSelectionChanged.connect(lambda: self._selected(SHEET))
+        self.notices.itemSelectionChanged.connect(lambda: self._selected(NOTICE))
+        bus.changed.connect(self._on_changed)
+        self.reload()
+
+    # ----- building
+    def _lay_out(self) -> None:
+        sheet_buttons = [("sign", self.tr("签署意见"), self.sign_level),
+                         ("fix_dept", self.tr("确定责任部门"), self.fix_department),
+                         ("issue", self.tr("签发通知单"), self.issue_from_sheet),
+                         ("complete", self.tr("办结"), self.complete_sheet),
+                         ("print_sheet", self.tr("打印"), self.print_selected)]
+        notice_buttons = [("new_notice", self.tr("新通知单（日常检查）"), self.new_notice),
+                          ("sign_notice", self.tr("签收"), self.sign_notice),
+                          ("complete_notice", self.tr("完成"), self.complete_notice),
+                          ("accept_notice", self.tr("验收"), self.accept_notice),
+                          ("print_notice", self.tr("打印"), self.print_selected)]
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self._group(self.tr("工作传签单"), self.sheets, sheet_buttons))
+        lists.addWidget(self._group(self.tr("工作安排通知单"), self.notices, notice_buttons))
+        split = QSplitter()
+        split.addWidget(lists)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([720, 480])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(split)
+
+    def _group(self, title: str, table: QTableWidget,
+               buttons: list[tuple[str, str, Callable[[], None]]]) -> QGroupBox:
+        box = QGroupBox(title)
+        row = QHBoxLayout()
+        for key, text, slot in buttons:
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.action_buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        column = QVBoxLayout(box)
+        column.addLayout(row)
+        column.addWidget(table)
+        return box
+
+    # ----- loading
+    def _on_changed(self, kind: str) -> None:
+        if kind in ("escalation", "reference"):
+            self.reload()
+
+    def reload(self) -> None:
+        """Refill both lists, keeping the selected record selected."""
+        keep = self.selected
+        self._fill(self.sheets, [_sheet_row(r) for r in self.escalation.sheet_summaries()])
+        self._fill(self.notices, [_notice_row(r, self._source_of)
+                                  for r in self.escalation.notice_summaries()])
+        self.selected = None
+        if keep is not None:
+            self.select(*keep)
+        self._show()
+
+    def _fill(self, table: QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
+        table.blockSignals(True)
+        table.clearSelection()
+        table.setRowCount(len(rows))
+        for r, (record_id, cells) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, record_id)
+                item.setToolTip(text)
+                table.setItem(r, c, item)
+        table.blockSignals(False)
+
+    def select(self, kind: str, record_id: int) -> None:
+        """Select a sheet or notice by id (from a link elsewhere, or after a reload)."""
+        table = self.sheets if kind == SHEET else self.notices
+        for r in range(table.rowCount()):
+            if _id_at(table, r) == record_id:
+                table.selectRow(r)
+                return
+
+    def _selected(self, kind: str) -> None:
+        table, other = ((self.sheets, self.notices) if kind == SHEET
+                        else (self.notices, self.sheets))
+        rows = table.selectionModel().selectedRows()
+        record_id = _id_at(table, rows[0].row()) if rows else None
+        if record_id is not None:
+            other.blockSignals(True)
+            other.clearSelection()
+            other.blockSignals(False)
+            self.selected = (kind, record_id)
+        elif self.selected and self.selected[0] == kind:
+            self.selected = None
+        self._show()
+
+    def current(self) -> Any:
+        """The selected TransferSheet or WorkNotice, fresh from the service (or None)."""
+        if self.selected is None:
+            return None
+        kind, record_id = self.selected
+        if kind == SHEET:
+            return self.escalation.sheet(record_id)
+        return self.escalation.notice(record_id)
+
+    def _show(self) -> None:
+        record = self.current()
+        kind = self.selected[0] if self.selected else ""
+        if record is None:
+            hint = self.tr("选择一张传签单或通知单查看详情。")
+            self.detail.setHtml(f"<p style='color:#777'>{hint}</p>")
+        else:
+            self.detail.setHtml(sheet_html(record) if kind == SHEET else notice_html(record))
+        sheet = record if kind == SHEET else None
+        notice = record if kind == NOTICE else None
+        open_sheet = sheet is not None and sheet.is_open
+        enabled = {
+            "sign": open_sheet and bool(sheets.levels_above(sheet)),  # type: ignore[arg-type]
+            "fix_dept": open_sheet,
+            "issue": open_sheet,
+            "complete": open_sheet and bool(sheet and sheet.levels),
+            "print_sheet": sheet is not None,
+            "new_notice": True,
+            "sign_notice": notice is not None and not notice.signed_by,
+            "complete_notice": notice is not None and notice.completed_at is None,
+            "accept_notice": notice is not None and notice.completed_at is not None
+            and notice.accepted_on is None,
+            "print_notice": notice is not None,
+        }
+        for key, on in enabled.items():
+            self.action_buttons[key].setEnabled(on)
+
+    def _source_of(self, notice_id: int) -> str:
+        # notice_summaries() carries no 来源 yet; the list is short, so read the notice.
+        return str(self.escalation.notice(notice_id).source.value)
+
+    # ----- actions: each opens its dialog; the dialog makes the service call
+    def sign_level(self) -> None:
+        self._run(lambda r: sheets.SignLevelDialog(self.escalation, r, self,
+                                                   reference=self.reference))
+
+    def fix_department(self) -> None:
+        self._run(lambda r: sheets.FixDepartmentDialog(self.escalation, self.reference, r, self))
+
+    def complete_sheet(self) -> None:
+        self._run(lambda r: sheets.CompleteSheetDialog(self.escalation, self.reference, r, self))
+
+    def issue_from_sheet(self) -> None:
+        self._run(lambda r: notices.WorkNoticeDialog(self.escalation, self.reference, r, self),
+                  select_result=NOTICE)
+
+    def new_notice(self) -> None:
+        self._run(lambda _r: notices.WorkNoticeDialog(self.escalation, self.reference, None,
+                                                      self), need_record=False,
+                  select_result=NOTICE)
+
+    def sign_notice(self) -> None:
+        self._run(lambda r: notices.SignNoticeDialog(self.escalation, r, self,
+                                                     reference=self.reference))
+
+    def complete_notice(self) -> None:
+        self._run(lambda r: notices.CompleteNoticeDialog(self.escalation, r, self))
+
+    def accept_notice(self) -> None:
+        self._run(lambda r: notices.AcceptNoticeDialog(self.escalation, r, self,
+                                                       reference=self.reference))
+
+    def _run(self, make: Callable[[Any], QDialog], *, need_record: bool = True,
+             select_result: str = "") -> None:
+        record = self.current()
+        if need_record and record is None:
+            return
+        dialog = make(record)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        saved = getattr(dialog, "saved", None)
+        if select_result and saved is not None and saved.id is not None:
+            self.selected = (select_result, saved.id)
+        self.bus.changed.emit("escalation")
+        self.bus.changed.emit("complaints")
+
+    def print_selected(self) -> None:
+        """打印: the selected form as PDF under the data folder's prints, then open it."""
+        record = self.current()
+        if record is None:
+            return
+        kind = self.selected[0] if self.selected else ""
+        try:
+            pdf = (self.printing.transfer_pdf(record.no) if kind == SHEET
+                   else self.printing.notice_pdf(record.no))
+            path = self.prints_dir / f"{record.no}.pdf"
+            try:
+                path = self.printing.save(pdf, path)
+            except PermissionError:  # last print still open in a PDF viewer (Windows)
+                stamp = self.complaints.now().strftime("%Y%m%d-%H%M%S")
+                path = self.printing.save(pdf, path.with_name(f"{record.no}-{stamp}.pdf"))
+        except Exception as e:  # the disk, a locked file: say so, nothing else is lost
+            QMessageBox.critical(self, self.tr("打印失败"), str(e))
+            return
+        open_pdf(path)
+
+
+def _prints_dir_of(escalation: EscalationService) -> Path:
+    """The data folder's prints/ (the database lives in the data folder's root)."""
+    db_path = getattr(escalation.database, "path", None)
+    return DataDir(Path(db_path).parent if db_path else None).prints
+
+
+def _id_at(table: QTableWidget, row: int) -> int | None:
+    item = table.item(row, 0)
+    return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EscalationTab", text)
+
+
+def _day(value: object) -> str:
+    return str(value or "")[:10]
+
+
+def _sheet_row(r: dict[str, Any]) -> tuple[int, list[str]]:
+    state = (_tr("已办结") if r.get("completed_on")
+             else _tr("签署中") if r.get("last_level") else _tr("待签署"))
+    return r["id"], [r["no"], _day(r["raised_on"]), r["subject"] or "",
+                     r.get("complaint_no") or "", r.get("last_level") or "—", state]
+
+
+def _notice_row(r: dict[str, Any],
+                source_of: Callable[[int], str]) -> tuple[int, list[str]]:
+    source = (_tr("传签单 %1").replace("%1", r["transfer_no"]) if r.get("transfer_no")
+              else r.get("source") or source_of(r["id"]))
+    state = (_tr("已验收") if r.get("accepted_on") else _tr("已完成") if r.get("completed_at")
+             else _tr("未完成"))
+    content = " ".join(str(r.get("content") or "").split())
+    return r["id"], [r["no"], _day(r["issued_on"]), r["to_dept"] or "", content, source, state]

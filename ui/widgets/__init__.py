@@ -1,0 +1,1 @@
+"""Reusable input widgets: forgiving date-time entry, room picker, form error display."""

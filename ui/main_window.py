@@ -1,24 +1,18 @@
 """The main window: tabs from a registry, the 文件/帮助 menus and the status bar.
 
-A new register adds one line to TABS: (title, factory(services, bus) -> widget or None).
+A new register adds one line to TABS: (title, factory(services, bus) -> widget).
 """
 
 from __future__ import annotations
-
-import importlib
-from datetime import date
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from app.domain.complaint import Status
-from app.domain.listing import ComplaintFilter, Sort
 from ui import desktop, file_actions
 from ui.tabs.complaints import ComplaintsTab
+from ui.tabs.escalation import EscalationTab
 from ui.tabs.reference import ReferenceTab
-
-UNREPLIED = frozenset({Status.REGISTERED, Status.HANDLING, Status.FOLLOW_UP})
 
 
 def _complaints_tab(s, bus):
@@ -28,14 +22,9 @@ def _complaints_tab(s, bus):
 
 
 def _escalation_tab(s, bus):
-    """传签与通知 (built by another module); skipped while that module does not exist."""
-    try:
-        module = importlib.import_module("ui.tabs.escalation")
-    except ModuleNotFoundError as e:
-        if e.name in ("ui.tabs.escalation", "ui.dialogs", "ui.widgets"):
-            return None
-        raise
-    return module.EscalationTab(s.escalation, s.complaints, s.reference, s.printing, bus)
+    return EscalationTab(
+        s.escalation, s.complaints, s.reference, s.printing, bus, prints_dir=s.data_dir.prints
+    )
 
 
 def _reference_tab(s, bus):
@@ -58,17 +47,8 @@ BLANK_FORMS = (
 
 
 def unknown_calendar_years(services) -> list[int]:
-    """Years without an official calendar between the oldest unreplied complaint and the
-    latest unreplied deadline (their working-day deadlines were estimated Monday–Friday)."""
-    cs = services.complaints
-    flt = ComplaintFilter(statuses=UNREPLIED)
-    first = cs.list_ids(flt, Sort("received_at", descending=False))[:1]
-    last = cs.list_ids(flt, Sort("reply_due_at", descending=True))[:1]
-    if not first:
-        return []
-    rows = cs.rows(first + last)
-    start: date = rows[0].received_at.date()
-    return services.calendar.calendar().unknown_years_between(start, rows[-1].reply_due_at.date())
+    """Years without an official holiday calendar that unreplied deadlines were estimated in."""
+    return services.complaints.estimated_deadline_years()
 
 
 class MainWindow(QMainWindow):
@@ -79,12 +59,10 @@ class MainWindow(QMainWindow):
         self.tab_widgets: dict[str, object] = {}
         for title, factory in TABS:
             widget = factory(services, bus)
-            if widget is not None:
-                text = QCoreApplication.translate("MainWindow", title)
-                self.tabs.addTab(widget, text)
-                self.tab_widgets[title] = widget
-                if hasattr(widget, "status_message"):
-                    widget.status_message.connect(self.statusBar().showMessage)
+            self.tabs.addTab(widget, QCoreApplication.translate("MainWindow", title))
+            self.tab_widgets[title] = widget
+            if hasattr(widget, "status_message"):
+                widget.status_message.connect(self.statusBar().showMessage)
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from enum import StrEnum
 
 from app.domain.complaint import (
     Attribution,
@@ -209,6 +210,39 @@ def review(c: Complaint, *, reviewer: str, at: datetime) -> Complaint:
     if not reviewer.strip():
         raise ValidationError([FieldError("reviewed_by", "请填写审核人")])
     return dataclasses.replace(c, reviewed_by=reviewer, reviewed_at=at)
+
+
+class Step(StrEnum):
+    """The workflow steps a complaint offers (the screen enables its buttons by these)."""
+
+    CORRECT_INTAKE = "intake"
+    JUDGE = "judge"
+    FOLLOW_UP = "follow_up"
+    HANDLING = "handling"
+    REPLY = "reply"
+    RETURN_VISIT = "visit"
+    REVIEW = "review"
+    ESCALATE = "escalate"
+
+
+def allowed_steps(c: Complaint) -> frozenset[Step]:
+    """Which steps fit where the record stands: the same guards the step functions apply."""
+    steps = {Step.REVIEW}
+    if c.status == Status.CLOSED:
+        return frozenset(steps)
+    steps |= {Step.CORRECT_INTAKE, Step.ESCALATE}
+    judged = c.validity is not None
+    if c.status in (Status.REGISTERED, Status.HANDLING, Status.FOLLOW_UP):
+        steps.add(Step.JUDGE)
+        if judged:
+            steps.add(Step.REPLY)
+    if judged:
+        steps.add(Step.HANDLING)
+    if c.status == Status.FOLLOW_UP:
+        steps.add(Step.FOLLOW_UP)
+    if c.status == Status.AWAITING_VISIT:
+        steps.add(Step.RETURN_VISIT)
+    return frozenset(steps)
 
 
 def derive_status(c: Complaint) -> Status:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database, open_database
+from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
 from app.services.calendar import CalendarService
 from app.services.clock import Clock, system_clock
@@ -13,7 +14,17 @@ from app.services.complaints import ComplaintService
 from app.services.escalation import EscalationService
 from app.services.households import HouseholdImport
 from app.services.printing import PrintService
-from app.services.reference import ReferenceService
+from app.services.reference import OfficeSettings, ReferenceService
+from app.store.reference import Household, StaffMember
+
+__all__ = [
+    "DatabaseTooNewError",
+    "Household",
+    "OfficeSettings",
+    "Services",
+    "StaffMember",
+    "open_services",
+]
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from app.db.connection import Database
@@ -120,7 +120,7 @@ class ComplaintExchange:
         ids = None if flt is None else self.complaints.list_ids(flt, Sort("received_at", False))
         return write_table(path, cols.COLUMNS + cols.COMPUTED_COLUMNS, self._rows(ids))
 
-    def _rows(self, ids: list[int] | None) -> Iterator[list[object]]:
+    def _rows(self, ids: Sequence[int] | None) -> Iterator[list[object]]:
         now = self.complaints.now()
         store = self.store
         for c in store.iter_all(ids):

@@ -21,6 +21,7 @@ from app.domain.complaint import (
 from app.domain.deadline import Deadline, reply_deadline
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.escalation import TransferSheet
+from app.domain.id_list import IdList
 from app.domain.listing import ComplaintFilter, ComplaintRow, Sort
 from app.services.calendar import CalendarService
 from app.services.clock import Clock
@@ -57,8 +58,20 @@ class ComplaintService:
             c.received_at, c.urgency, c.validity, c.requested_reply_at, self.calendar.calendar()
         )
 
-    def list_ids(self, flt: ComplaintFilter, sort: Sort) -> list[int]:
+    def list_ids(self, flt: ComplaintFilter, sort: Sort) -> IdList:
         return self.store.list_ids(flt, sort, self.clock())
+
+    def count(self, flt: ComplaintFilter) -> int:
+        """How many complaints a filter or quick view holds (for the list's counters)."""
+        return self.store.count(flt, self.clock())
+
+    def estimated_deadline_years(self) -> list[int]:
+        """Years whose holidays are not yet announced that unreplied deadlines depend on."""
+        span = self.store.estimated_due_span()
+        if span is None:
+            return []
+        first, last = span
+        return self.calendar.calendar().unknown_years_between(first.date(), last.date())
 
     def rows(self, ids: Sequence[int]) -> list[ComplaintRow]:
         return self.store.rows(ids)

@@ -33,6 +33,9 @@ class EscalationService:
         self.complaints = complaints
         self.clock = clock
 
+    def now(self) -> datetime:
+        return self.clock()
+
     # ----- reading
     def sheet(self, sheet_id: int) -> TransferSheet:
         s = self.store.sheet(sheet_id)

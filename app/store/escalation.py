@@ -220,7 +220,7 @@ class EscalationStore:
 
     def notice_summaries(self) -> list[dict[str, Any]]:
         return self.database.query(
-            "SELECT n.id, n.no, n.issued_on, n.to_dept, n.content, n.completed_at, "
+            "SELECT n.id, n.no, n.issued_on, n.to_dept, n.content, n.source, n.completed_at, "
             "n.accepted_on, t.no AS transfer_no FROM work_notices n "
             "LEFT JOIN transfer_sheets t ON t.id = n.transfer_id ORDER BY n.id DESC"
         )

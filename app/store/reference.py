@@ -89,7 +89,9 @@ class ReferenceStore:
         return [
             r[0]
             for r in self.database.reader().execute(
-                "SELECT label FROM households ORDER BY building, unit, room"
+                # numbers in numeric order: 2 before 10, 101 before 1001
+                "SELECT label FROM households ORDER BY length(building), building, "
+                "length(unit), unit, length(room), room"
             )
         ]
 

@@ -4,12 +4,10 @@ status bar's data folder and holiday-calendar warning, and start-up failures."""
 from __future__ import annotations
 
 import sqlite3
-import sys
-import types
 from datetime import datetime
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.domain.complaint import Complaint, Urgency
 from app.services.reference import OfficeSettings
@@ -25,7 +23,6 @@ def bus():
 
 @pytest.fixture
 def window(services, bus, qtbot, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", None)  # built separately
     w = application.build_main_window(services, bus)
     qtbot.addWidget(w)
     w.show()
@@ -45,7 +42,6 @@ def visible_messages(window) -> list[str]:
 
 def test_title_tabs_and_menus(window, services, bus):
     assert window.windowTitle() == "物业管理处办公系统 — 示例小区"
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["投诉登记", "基础资料"]
     assert menu_texts(window) == {
         "文件(&F)": ["导入住户登记…", "导入投诉…", "导出投诉…", "打印空白表单", "退出"],
         "帮助(&H)": ["关于"],
@@ -55,26 +51,11 @@ def test_title_tabs_and_menus(window, services, bus):
     assert window.windowTitle() == "物业管理处办公系统 — 翠湖花园"
 
 
-def test_the_escalation_tab_joins_when_its_module_exists(services, bus, qtbot, monkeypatch):
-    made = []
-
-    class EscalationTab(QWidget):
-        def __init__(self, *args):
-            super().__init__()
-            made.append(args)
-
-    fake = types.ModuleType("ui.tabs.escalation")
-    fake.EscalationTab = EscalationTab
-    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", fake)
-    w = application.build_main_window(services, bus)
-    qtbot.addWidget(w)
-    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [
+def test_tabs_in_order(window):
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "投诉登记",
         "传签与通知",
         "基础资料",
-    ]
-    assert made == [
-        (services.escalation, services.complaints, services.reference, services.printing, bus)
     ]
 
 
@@ -123,7 +104,7 @@ def test_a_failed_import_shows_every_bad_row_and_writes_nothing(
     text = dialog.text.toPlainText()
     assert "第3行" in text and "第4行" in text and "第2行" not in text
     assert dialog.text.isReadOnly()
-    assert services.complaints.list_ids(main_window.ComplaintFilter(), main_window.Sort()) == []
+    assert services.complaints.store.count() == 0
 
 
 def test_a_good_import_is_reported_and_the_list_reloads(window, services, tmp_path, monkeypatch):
@@ -150,7 +131,7 @@ def test_households_import_from_the_menu(window, services, tmp_path, monkeypatch
     book.save(path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     assert window.import_households() is True
-    assert window.tabs.widget(1).households.count_label.text() == "已登记 1 户"
+    assert window.tab_widgets["基础资料"].households.count_label.text() == "已登记 1 户"
 
 
 def test_export_writes_the_chosen_file(window, services, tmp_path, monkeypatch):
@@ -227,7 +208,6 @@ def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
         return 0
 
     monkeypatch.setattr(QApplication, "exec", fake_exec)
-    monkeypatch.setitem(sys.modules, "ui.tabs.escalation", None)
     style = qapp.styleSheet()
     try:
         assert application.run(data_dir) == 0

@@ -218,3 +218,19 @@ def test_the_list_can_be_queried_from_a_background_thread(services: Services) ->
     assert result["ids"] == [b.id]
     assert "thread" in str(result["write"])  # writes stay on the owning thread
     assert services.complaints.store.count() == 2 and a.id
+
+
+def test_counts_match_the_lists(services: Services, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now = datetime(2026, 11, 25, 10, 0)
+    new(services)
+    new(services, received_at=datetime(2026, 11, 25, 9, 0), urgency=Urgency.URGENT)
+    for view in QuickView:
+        flt = ComplaintFilter(view=view)
+        assert services.complaints.count(flt) == len(services.complaints.list_ids(flt, Sort()))
+    assert services.complaints.count(ComplaintFilter(view=QuickView.OVERDUE)) == 1
+
+
+def test_estimated_deadline_years(services: Services) -> None:
+    assert services.complaints.estimated_deadline_years() == []
+    new(services, received_at=datetime(2026, 12, 31, 16, 0))
+    assert services.complaints.estimated_deadline_years() == [2027]

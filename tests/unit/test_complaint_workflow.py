@@ -267,3 +267,49 @@ def test_escalation_result_joins_measures_once() -> None:
         )
     assert c.measures == "先行止水\n【传签单CQ2026-00001处理结果】更换管道"
     assert c.responsible_dept == "工程维修部"
+
+
+def _tries(c: Complaint) -> dict[wf.Step, bool]:
+    """Whether each step function accepts the record (with valid arguments)."""
+    at = datetime(2026, 11, 22, 10, 0)
+    attempts = {
+        wf.Step.CORRECT_INTAKE: lambda: wf.correct_intake(c, c),
+        wf.Step.JUDGE: lambda: wf.judge(c, Validity.VALID, handler="王"),
+        wf.Step.FOLLOW_UP: lambda: wf.record_follow_up_result(c, "已处理", at),
+        wf.Step.HANDLING: lambda: wf.record_handling(c, cause_analysis="", measures="x",
+                                                     responsible_dept="", completed_at=None),
+        wf.Step.REPLY: lambda: wf.reply(c, at=at, method=ReplyMethod.ORAL, content="x"),
+        wf.Step.RETURN_VISIT: lambda: wf.return_visit(c, visit(Opinion.SATISFIED, at)),
+        wf.Step.REVIEW: lambda: wf.review(c, reviewer="赵", at=at),
+    }
+    result = {}
+    for step, attempt in attempts.items():
+        try:
+            attempt()
+            result[step] = True
+        except WorkflowError:
+            result[step] = False
+    return result
+
+
+STAGES = {
+    "registered": lambda: wf.register(intake()),
+    "judged valid": lambda: wf.judge(wf.register(intake()), Validity.VALID, handler="王"),
+    "follow-up": lambda: wf.judge(wf.register(intake()), Validity.INVALID, handler="王",
+                                  attribution=Attribution.DEVELOPER, follow_up_party="开发商"),
+    "awaiting visit": lambda: replied(wf.judge(wf.register(intake()), Validity.VALID,
+                                               handler="王")),
+    "reopened": lambda: wf.return_visit(replied(wf.judge(wf.register(intake()), Validity.VALID,
+                                                         handler="王")),
+                                        visit(Opinion.UNSATISFIED)),
+    "closed": lambda: wf.judge(wf.register(intake(immediate_reply="已答复")), Validity.INVALID,
+                               handler="王"),
+}
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_allowed_steps_match_what_the_steps_accept(stage: str) -> None:
+    c = STAGES[stage]()
+    allowed = wf.allowed_steps(c)
+    for step, accepted in _tries(c).items():
+        assert (step in allowed) == accepted, (stage, step)

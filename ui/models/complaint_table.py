@@ -8,6 +8,7 @@ moves persistent indexes by complaint id, so the view keeps its selection and cu
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -102,8 +103,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self._max_pages = max_pages
         self._filter = ComplaintFilter()
         self._sort = Sort()
-        self._ids: list[int] = []
-        self._row_of: dict[int, int] = {}
+        self._ids: Sequence[int] = ()
         self._pages: OrderedDict[int, list[ComplaintRow | None]] = OrderedDict()
         self._now: datetime = complaints.now()
         self.page_loads = 0  # how many pages were fetched (tests check the laziness)
@@ -131,7 +131,10 @@ class ComplaintTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_of(self, complaint_id: int) -> int | None:
-        return self._row_of.get(complaint_id)
+        try:
+            return self._ids.index(complaint_id)
+        except ValueError:
+            return None
 
     def row_data(self, row: int) -> ComplaintRow:
         return self._row(row)
@@ -232,11 +235,13 @@ class ComplaintTableModel(QAbstractTableModel):
         old_ids = [self._ids[i.row()] if i.row() < len(self._ids) else None for i in old]
         self._now = self._complaints.now()
         self._ids = self._complaints.list_ids(self._filter, self._sort)
-        self._row_of = {cid: row for row, cid in enumerate(self._ids)}
         self._pages.clear()
+        rows: dict[int | None, int | None] = {None: None}  # only the few kept ids are looked up
         new = []
         for index, cid in zip(old, old_ids, strict=True):
-            row = self._row_of.get(cid) if cid is not None else None
+            if cid not in rows:
+                rows[cid] = self.row_of(cid)  # type: ignore[arg-type]
+            row = rows[cid]
             new.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()

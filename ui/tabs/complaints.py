@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.complaint import Complaint, Status
+from app.domain.complaint import Complaint
+from app.domain.complaint_workflow import allowed_steps
 from app.domain.errors import ValidationError, WorkflowError
-from app.domain.listing import ComplaintFilter, QuickView, Sort
+from app.domain.listing import ComplaintFilter, QuickView
 from ui import desktop
 from ui.models.complaint_table import COLUMNS, ComplaintTableModel
 from ui.tabs.complaint_detail import ComplaintDetailPanel
@@ -64,25 +65,10 @@ COLUMN_SAMPLES = (
 
 
 def allowed_actions(c: Complaint | None) -> set[str]:
-    """Which buttons fit where the record stands (mirrors app.domain.complaint_workflow)."""
+    """Which buttons fit where the record stands: the workflow's own rules, plus 新登记/打印."""
     if c is None:
         return {"new"}
-    allowed = {"new", "print", "review"}
-    if c.status == Status.CLOSED:
-        return allowed
-    allowed |= {"intake", "escalate"}
-    judged = c.validity is not None
-    if c.status in (Status.REGISTERED, Status.HANDLING, Status.FOLLOW_UP):
-        allowed.add("judge")
-        if judged:
-            allowed.add("reply")
-    if judged:
-        allowed.add("handling")
-    if c.status == Status.FOLLOW_UP:
-        allowed.add("follow_up")
-    if c.status == Status.AWAITING_VISIT:
-        allowed.add("visit")
-    return allowed
+    return {"new", "print"} | {step.value for step in allowed_steps(c)}
 
 
 class ComplaintsTab(QWidget):
@@ -144,7 +130,7 @@ class ComplaintsTab(QWidget):
         self.model.reload()
         self.filters.set_counts(
             {
-                view: len(self.complaints.list_ids(ComplaintFilter(view=view), Sort()))
+                view: self.complaints.count(ComplaintFilter(view=view))
                 for view in QuickView
             }
         )

@@ -134,24 +134,43 @@ def open_record(services: Services, table: Table) -> None:
 
 
 def list_model(services: Services, table: Table) -> None:
+    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication, QTableView
 
     from ui.models.complaint_table import ComplaintTableModel
 
+    class FirstPaint(QObject):
+        at: float | None = None
+
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.perf_counter()
+            return False
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    warm = QTableView()  # Qt's one-off start-up (styles, fonts) is not the list's cost
+    warm.show()
+    app.processEvents()
+    warm.close()
     started = time.perf_counter()
     model = ComplaintTableModel(services.complaints)
     view = QTableView()
+    painted = FirstPaint()
+    view.viewport().installEventFilter(painted)
     view.setModel(model)
     view.resize(1200, 700)
     view.show()
-    app.processEvents()
+    while not model.complete:
+        app.processEvents()
+    done = time.perf_counter()
+    assert painted.at is not None
     table.add(
         f"open the list ({model.rowCount():,} rows) to first paint",
-        (time.perf_counter() - started) * 1000,
+        (painted.at - started) * 1000,
         "ms",
         100,
     )
+    table.add("… and until every id is read", (done - started) * 1000, "ms")
     started = time.perf_counter()
     view.scrollToBottom()
     app.processEvents()

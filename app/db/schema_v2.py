@@ -4,7 +4,13 @@ walks an index instead of sorting every row."""
 from __future__ import annotations
 
 SORTED_COLUMNS = (
-    "complainant", "room", "category", "urgency", "validity", "status", "reply_due_at",
+    "complainant",
+    "room",
+    "category",
+    "urgency",
+    "validity",
+    "status",
+    "reply_due_at",
 )
 
 STATEMENTS: tuple[str, ...] = (

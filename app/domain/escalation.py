@@ -206,3 +206,47 @@ def validate_notice(notice: WorkNotice) -> None:
         errors.append(FieldError("due_at", "完成时限早于签发日期"))
     if errors:
         raise ValidationError(errors)
+
+
+def levels_above(sheet: TransferSheet) -> list[Level]:
+    """The levels that may still sign: only those above the last one that did."""
+    if not sheet.levels:
+        return list(LEVEL_ORDER)
+    return list(LEVEL_ORDER[LEVEL_ORDER.index(sheet.levels[-1].level) + 1 :])
+
+
+class SheetStep(StrEnum):
+    SIGN = "sign"
+    FIX_DEPT = "fix_dept"
+    ISSUE_NOTICE = "issue"
+    COMPLETE = "complete"
+
+
+def sheet_steps(sheet: TransferSheet) -> frozenset[SheetStep]:
+    """What can still be done on a 工作传签单."""
+    if not sheet.is_open:
+        return frozenset()
+    steps = {SheetStep.FIX_DEPT, SheetStep.ISSUE_NOTICE}
+    if levels_above(sheet):
+        steps.add(SheetStep.SIGN)
+    if sheet.levels:
+        steps.add(SheetStep.COMPLETE)
+    return frozenset(steps)
+
+
+class NoticeStep(StrEnum):
+    SIGN = "sign_notice"  # 接收人签收
+    COMPLETE = "complete_notice"  # 完成情况
+    ACCEPT = "accept_notice"  # 验收
+
+
+def notice_steps(notice: WorkNotice) -> frozenset[NoticeStep]:
+    """What a 工作安排通知单 is waiting for: 签收 once, 完成 once, then 验收 once."""
+    steps = set()
+    if not notice.signed_by:
+        steps.add(NoticeStep.SIGN)
+    if notice.completed_at is None:
+        steps.add(NoticeStep.COMPLETE)
+    elif notice.accepted_on is None:
+        steps.add(NoticeStep.ACCEPT)
+    return frozenset(steps)

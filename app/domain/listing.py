@@ -39,6 +39,13 @@ class ComplaintFilter:
     validity: ValidityFilter | None = None
     text: str = ""
 
+    @property
+    def narrows(self) -> bool:
+        """True when a condition other than the date range picks out part of the register."""
+        return self.view != QuickView.ALL or bool(
+            self.statuses or self.dept or self.category or self.validity or self.text.strip()
+        )
+
 
 SORT_COLUMNS = (
     "no",

@@ -58,8 +58,9 @@ class ComplaintService:
             c.received_at, c.urgency, c.validity, c.requested_reply_at, self.calendar.calendar()
         )
 
-    def list_ids(self, flt: ComplaintFilter, sort: Sort) -> IdList:
-        return self.store.list_ids(flt, sort, self.clock())
+    def list_ids(self, flt: ComplaintFilter, sort: Sort, limit: int | None = None) -> IdList:
+        """Ids in display order (the first `limit` of them when given)."""
+        return self.store.list_ids(flt, sort, self.clock(), limit)
 
     def count(self, flt: ComplaintFilter) -> int:
         """How many complaints a filter or quick view holds (for the list's counters)."""

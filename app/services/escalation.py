@@ -13,10 +13,12 @@ from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.escalation import (
     LevelOpinion,
     NoticeSource,
+    NoticeStep,
     TransferSheet,
     WorkNotice,
     add_level_opinion,
     complete_sheet,
+    notice_steps,
     validate_notice,
     validate_sheet,
 )
@@ -24,6 +26,12 @@ from app.services.clock import Clock
 from app.services.complaints import ComplaintService
 from app.store import numbering
 from app.store.escalation import NOTICE_PREFIX, TRANSFER_PREFIX, EscalationStore
+
+_NOTICE_REFUSED = {
+    NoticeStep.SIGN: "通知单已签收",
+    NoticeStep.COMPLETE: "通知单已登记完成情况",
+    NoticeStep.ACCEPT: "通知单尚未完成或已验收，不能验收",
+}
 
 
 class EscalationService:
@@ -170,13 +178,21 @@ class EscalationService:
     def sign_notice(self, notice_id: int, *, signed_by: str, at: datetime) -> WorkNotice:
         """接收人签收."""
         return self._update_notice(
-            notice_id, signed_by=signed_by, signed_at=at, required=(("signed_by", "请填写签收人"),)
+            notice_id,
+            NoticeStep.SIGN,
+            signed_by=signed_by,
+            signed_at=at,
+            required=(("signed_by", "请填写签收人"),),
         )
 
     def complete_notice(self, notice_id: int, *, outcome: str, at: datetime) -> WorkNotice:
         """完成情况 reported by the receiving department."""
         return self._update_notice(
-            notice_id, outcome=outcome, completed_at=at, required=(("outcome", "请填写完成情况"),)
+            notice_id,
+            NoticeStep.COMPLETE,
+            outcome=outcome,
+            completed_at=at,
+            required=(("outcome", "请填写完成情况"),),
         )
 
     def accept_notice(
@@ -185,6 +201,7 @@ class EscalationService:
         """验收 by the issuer."""
         return self._update_notice(
             notice_id,
+            NoticeStep.ACCEPT,
             acceptance=acceptance,
             accepted_by=accepted_by,
             accepted_on=accepted_on,
@@ -192,13 +209,21 @@ class EscalationService:
         )
 
     def _update_notice(
-        self, notice_id: int, *, required: tuple[tuple[str, str], ...], **changes: Any
+        self,
+        notice_id: int,
+        step: NoticeStep,
+        *,
+        required: tuple[tuple[str, str], ...],
+        **changes: Any,
     ) -> WorkNotice:
         errors = [FieldError(f, m) for f, m in required if not str(changes[f]).strip()]
         if errors:
             raise ValidationError(errors)
         with self.database.transaction():
-            notice = dataclasses.replace(self.notice(notice_id), **changes)
+            notice = self.notice(notice_id)
+            if step not in notice_steps(notice):
+                raise WorkflowError(_NOTICE_REFUSED[step])
+            notice = dataclasses.replace(notice, **changes)
             validate_notice(notice)
             self.store.save_notice(notice, self.clock())
         return self.notice(notice_id)

@@ -272,7 +272,9 @@ class ComplaintStore:
         return from_row(r, visits)
 
     # ----- the list
-    def list_ids(self, flt: ComplaintFilter, sort: Sort, now: datetime) -> IdList:
+    def list_ids(
+        self, flt: ComplaintFilter, sort: Sort, now: datetime, limit: int | None = None
+    ) -> IdList:
         """Ids of the matching complaints in display order (the list pages rows by these).
 
         Unfiltered, the sort column's index gives the order. With a narrowing filter the
@@ -282,13 +284,11 @@ class ComplaintStore:
         where, params = self._where(flt, now)
         column = sort.column if sort.column in SORT_COLUMNS else "received_at"
         direction = "DESC" if sort.descending else "ASC"
-        narrowing = flt.view != QuickView.ALL or bool(
-            flt.statuses or flt.dept or flt.category or flt.validity or flt.text.strip()
-        )
-        key = f"+c.{column}" if narrowing else f"c.{column}"
+        key = f"+c.{column}" if flt.narrows else f"c.{column}"
+        head = "" if limit is None else f" LIMIT {int(limit)}"
         sql = (
             f"SELECT group_concat(id) FROM (SELECT c.id FROM complaints c WHERE {where} "
-            f"ORDER BY {key} {direction}, c.id {direction})"
+            f"ORDER BY {key} {direction}, c.id {direction}{head})"
         )
         return IdList(self.database.reader().execute(sql, params).fetchone()[0])
 

@@ -53,6 +53,7 @@ def patch_message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
         def show(_parent, title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
             boxes.shown.append((kind, title, text))
             return boxes.answer if kind == "question" else QMessageBox.StandardButton.Ok
+
         return show
 
     for kind in ("warning", "critical", "information", "question"):

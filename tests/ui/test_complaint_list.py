@@ -91,6 +91,33 @@ def test_model_fetches_pages_of_rows_never_the_whole_table(register):
     assert asked == [50] * 6  # the last page is still cached
 
 
+def test_unfiltered_list_paints_from_its_head_and_reads_the_rest_later(register, qtbot):
+    services, reg = register
+    full = list(services.complaints.list_ids(ComplaintFilter(), Sort()))
+    model = ComplaintTableModel(services.complaints, page_size=50)
+    assert model.rowCount() == 300 and len(model._ids) == 100  # count + two pages of ids
+    assert [model.complaint_id(r) for r in range(100)] == full[:100]
+    assert not model.complete
+    qtbot.waitUntil(lambda: model.complete)  # the tail comes moments later
+    assert [model.complaint_id(r) for r in range(300)] == full
+
+
+def test_a_row_past_the_head_reads_the_tail_at_once(register):
+    services, _reg = register
+    full = list(services.complaints.list_ids(ComplaintFilter(), Sort()))
+    model = ComplaintTableModel(services.complaints, page_size=50)
+    assert model.data(model.index(299, NO)) == services.complaints.get(full[299]).no
+    assert model.row_of(full[250]) == 250
+
+
+def test_a_narrowing_filter_reads_its_ids_in_one_go(register):
+    services, _reg = register
+    model = ComplaintTableModel(services.complaints, page_size=50)
+    model.set_filter(ComplaintFilter(view=QuickView.OPEN))
+    open_ids = services.complaints.list_ids(ComplaintFilter(view=QuickView.OPEN), Sort())
+    assert len(model._ids) == model.rowCount() == len(open_ids)
+
+
 # ----- sorting
 def test_clicking_a_header_sorts_the_list(tab, qtbot):
     header = tab.table.horizontalHeader()

@@ -23,16 +23,23 @@ def boxes(monkeypatch):
 
 @pytest.fixture
 def complaint(services, clock) -> Complaint:
-    c = services.complaints.register(Complaint(
-        received_at=clock(), content="地下车库B2区积水严重，车辆无法通行。",
-        urgency=Urgency.URGENT, complainant="王秀英", room="3-2-1201"))
+    c = services.complaints.register(
+        Complaint(
+            received_at=clock(),
+            content="地下车库B2区积水严重，车辆无法通行。",
+            urgency=Urgency.URGENT,
+            complainant="王秀英",
+            room="3-2-1201",
+        )
+    )
     return services.complaints.judge(c.id, Validity.VALID, handler="李主管")
 
 
 @pytest.fixture
 def tab(qtbot, services):
-    t = EscalationTab(services.escalation, services.complaints, services.reference,
-                      services.printing, ChangeBus())
+    t = EscalationTab(
+        services.escalation, services.complaints, services.reference, services.printing, ChangeBus()
+    )
     qtbot.addWidget(t)
     t.resize(1200, 700)
     t.show()
@@ -41,6 +48,7 @@ def tab(qtbot, services):
 
 def answer(monkeypatch, cls, fill) -> None:
     """The tab opens ``cls`` modally; instead, fill it in and press 保存."""
+
     def exec_(self):
         fill(self)
         self.save()
@@ -66,6 +74,7 @@ def sign(text: str, signer: str):
     def fill(d):
         d.opinion.setPlainText(text)
         d.signer.setCurrentText(signer)
+
     return fill
 
 
@@ -106,14 +115,16 @@ def test_escalation_from_raise_to_result(qtbot, monkeypatch, services, complaint
     press(tab, "sign")
     assert cell(tab.sheets, 0, "当前级别") == Level.DEPT_HEAD.value
 
-    offered = sheet_dialogs.SignLevelDialog(services.escalation, services.escalation.sheet(
-        sheet.id))
+    offered = sheet_dialogs.SignLevelDialog(
+        services.escalation, services.escalation.sheet(sheet.id)
+    )
     qtbot.addWidget(offered)
     levels = [offered.level.itemText(i) for i in range(offered.level.count())]
     assert Level.DEPT_HEAD.value not in levels and levels[0] == Level.OFFICE_DIRECTOR.value
 
-    answer(monkeypatch, sheet_dialogs.SignLevelDialog,
-           sign("同意更换，由工程维修部实施。", "陈主任"))
+    answer(
+        monkeypatch, sheet_dialogs.SignLevelDialog, sign("同意更换，由工程维修部实施。", "陈主任")
+    )
     press(tab, "sign")
     assert cell(tab.sheets, 0, "当前级别") == Level.OFFICE_DIRECTOR.value
 
@@ -147,12 +158,16 @@ def test_escalation_from_raise_to_result(qtbot, monkeypatch, services, complaint
     answer(monkeypatch, notice_dialogs.SignNoticeDialog, lambda d: None)  # receiver by default
     press(tab, "sign_notice")
     assert services.escalation.notice(issued.id).signed_by == "周师傅"
-    answer(monkeypatch, notice_dialogs.CompleteNoticeDialog,
-           lambda d: d.outcome.setPlainText("已更换排水泵，试运行正常"))
+    answer(
+        monkeypatch,
+        notice_dialogs.CompleteNoticeDialog,
+        lambda d: d.outcome.setPlainText("已更换排水泵，试运行正常"),
+    )
     press(tab, "complete_notice")
     assert on(tab, "accept_notice")
-    answer(monkeypatch, notice_dialogs.AcceptNoticeDialog,
-           lambda d: d.acceptance.setPlainText("合格"))
+    answer(
+        monkeypatch, notice_dialogs.AcceptNoticeDialog, lambda d: d.acceptance.setPlainText("合格")
+    )
     press(tab, "accept_notice")
     assert cell(tab.notices, 0, "完成/验收") == "已验收"
     assert services.escalation.notice(issued.id).accepted_by == "陈主任"
@@ -189,8 +204,7 @@ def test_a_notice_after_an_inspection(qtbot, monkeypatch, services, tab):
     assert tab.current().to_dept == "保洁部"
 
 
-def test_print_saves_under_the_data_folder_and_opens(qtbot, monkeypatch, services, complaint,
-                                                      tab):
+def test_print_saves_under_the_data_folder_and_opens(qtbot, monkeypatch, services, complaint, tab):
     sheet = raise_sheet(qtbot, services, complaint)
     tab.reload()
     tab.select("sheet", sheet.id)

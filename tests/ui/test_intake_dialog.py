@@ -75,7 +75,12 @@ def test_the_whole_form_by_keyboard(qtbot, services, dialog):
     c = dialog.saved_complaint
     assert dialog.result() == dialog.DialogCode.Accepted
     assert (c.received_at, c.receiver, c.complainant, c.room, c.phone) == (
-        datetime(2026, 11, 20, 9, 30), "前台小李", "王秀英", "3-2-1201", "13812345678")
+        datetime(2026, 11, 20, 9, 30),
+        "前台小李",
+        "王秀英",
+        "3-2-1201",
+        "13812345678",
+    )
     assert c.channel == Channel.VISIT and c.category == services.reference.categories()[0]
     assert c.content == "楼上装修，早上七点前就开始电钻施工。" and c.request == "尽快制止"
     assert c.urgency == Urgency.URGENT and c.requested_reply_at is None
@@ -85,9 +90,22 @@ def test_the_whole_form_by_keyboard(qtbot, services, dialog):
 
 def test_tab_order_follows_the_paper_form(dialog):
     d = dialog
-    expected = [d.received_at, d.receiver, d.complainant, d.room, d.phone, d.channel,
-                d.category, d.content, d.request, d.requested_reply_at,
-                d.severity.button("不严重"), d.urgency.button("不紧急"), d.immediate, d.save_button]
+    expected = [
+        d.received_at,
+        d.receiver,
+        d.complainant,
+        d.room,
+        d.phone,
+        d.channel,
+        d.category,
+        d.content,
+        d.request,
+        d.requested_reply_at,
+        d.severity.button("不严重"),
+        d.urgency.button("不紧急"),
+        d.immediate,
+        d.save_button,
+    ]
     seen = []
     d.received_at.setFocus()
     for _ in expected:
@@ -99,8 +117,15 @@ def test_tab_order_follows_the_paper_form(dialog):
     assert isinstance(seen[12], QCheckBox)
 
 
-@pytest.mark.parametrize("typed", ["２０２６－１１－２２ ９：３０", "2026年11月22日 9时30分",
-                                   "2026/11/22 9:30", "2026.11.22 9点半"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "２０２６－１１－２２ ９：３０",
+        "2026年11月22日 9时30分",
+        "2026/11/22 9:30",
+        "2026.11.22 9点半",
+    ],
+)
 def test_date_time_input_accepts_what_clerks_type(qtbot, typed):
     field = DateTimeInput()
     qtbot.addWidget(field)
@@ -176,8 +201,12 @@ def test_empty_content_stays_open_with_everything_typed(qtbot, services, dialog)
     assert dialog.errors.message("content") == "请填写投诉内容"
     assert dialog.errors.banner.isVisible()
     assert focused() is dialog.content
-    assert (dialog.complainant.text(), dialog.room.text(), dialog.request.toPlainText(),
-            dialog.urgency.value()) == ("王秀英", "3-2-1201", "明天中午前答复", "紧急")
+    assert (
+        dialog.complainant.text(),
+        dialog.room.text(),
+        dialog.request.toPlainText(),
+        dialog.urgency.value(),
+    ) == ("王秀英", "3-2-1201", "明天中午前答复", "紧急")
     assert registered(services) == []
     commit(dialog.content, "噪音")  # editing clears the message
     assert dialog.errors.message("content") == ""
@@ -203,10 +232,12 @@ def test_deadline_warns_when_the_calendar_is_estimated(dialog):
 
 
 def test_room_completion_from_the_household_register(qtbot, services):
-    services.reference.save_households([
-        Household("3", "2", "1201", "张建国", "13900001111"),
-        Household("5", "1", "0302", "李梅", ""),
-    ])
+    services.reference.save_households(
+        [
+            Household("3", "2", "1201", "张建国", "13900001111"),
+            Household("5", "1", "0302", "李梅", ""),
+        ]
+    )
     d = ComplaintIntakeDialog(services.complaints, services.reference)
     show_active(qtbot, d)
     d.room.setFocus()
@@ -270,8 +301,7 @@ def test_escape_on_an_untouched_form_just_closes(qtbot, dialog, boxes):
     assert not dialog.isVisible() and boxes.shown == []
 
 
-def test_a_failed_write_keeps_the_draft_and_the_text(qtbot, services, dialog, boxes,
-                                                    monkeypatch):
+def test_a_failed_write_keeps_the_draft_and_the_text(qtbot, services, dialog, boxes, monkeypatch):
     def disk_full(*_args, **_kwargs):
         raise OSError("磁盘已满")
 

@@ -27,17 +27,29 @@ def boxes(monkeypatch):
 
 @pytest.fixture
 def complaint(services, clock) -> Complaint:
-    return services.complaints.register(Complaint(
-        received_at=clock(), content="3号楼电梯运行时有异响，老人不敢乘坐。",
-        urgency=Urgency.NOT_URGENT, complainant="王秀英", room="3-2-1201"))
+    return services.complaints.register(
+        Complaint(
+            received_at=clock(),
+            content="3号楼电梯运行时有异响，老人不敢乘坐。",
+            urgency=Urgency.NOT_URGENT,
+            complainant="王秀英",
+            room="3-2-1201",
+        )
+    )
 
 
 def valid_and_replied(services, complaint) -> Complaint:
     c = services.complaints.judge(complaint.id, Validity.VALID, handler="李主管")
-    c = services.complaints.record_handling(c.id, cause_analysis="", measures="已报修电梯公司",
-                                            responsible_dept="工程维修部", completed_at=None)
-    return services.complaints.reply(c.id, at=services.complaints.now(),
-                                     method=ReplyMethod.ORAL, content="已修复")
+    c = services.complaints.record_handling(
+        c.id,
+        cause_analysis="",
+        measures="已报修电梯公司",
+        responsible_dept="工程维修部",
+        completed_at=None,
+    )
+    return services.complaints.reply(
+        c.id, at=services.complaints.now(), method=ReplyMethod.ORAL, content="已修复"
+    )
 
 
 def label_text(dialog) -> str:
@@ -50,12 +62,14 @@ def open_dialog(qtbot, dialog):
 
 
 def test_every_step_shows_the_complaint_on_top(qtbot, services, complaint):
-    dialogs = [JudgeDialog(services.complaints, services.reference, complaint),
-               FollowUpDialog(services.complaints, complaint),
-               HandlingDialog(services.complaints, services.reference, complaint),
-               ReplyDialog(services.complaints, complaint),
-               ReturnVisitDialog(services.complaints, services.reference, complaint),
-               ReviewDialog(services.complaints, services.reference, complaint)]
+    dialogs = [
+        JudgeDialog(services.complaints, services.reference, complaint),
+        FollowUpDialog(services.complaints, complaint),
+        HandlingDialog(services.complaints, services.reference, complaint),
+        ReplyDialog(services.complaints, complaint),
+        ReturnVisitDialog(services.complaints, services.reference, complaint),
+        ReviewDialog(services.complaints, services.reference, complaint),
+    ]
     for d in dialogs:
         qtbot.addWidget(d)
         assert complaint.no in d.windowTitle()
@@ -119,7 +133,11 @@ def test_handling_needs_measures_then_records_them(qtbot, services, complaint):
     d.save()
     saved = services.complaints.get(c.id)
     assert (saved.cause_analysis, saved.measures, saved.responsible_dept, saved.completed_at) == (
-        "电梯导轨缺油", "通知电梯维保公司加油保养", "工程维修部", datetime(2026, 11, 20, 16, 0))
+        "电梯导轨缺油",
+        "通知电梯维保公司加油保养",
+        "工程维修部",
+        datetime(2026, 11, 20, 16, 0),
+    )
 
 
 def test_reply_moves_a_valid_complaint_to_the_return_visit(qtbot, services, complaint, clock):

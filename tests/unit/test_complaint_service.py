@@ -234,3 +234,33 @@ def test_estimated_deadline_years(services: Services) -> None:
     assert services.complaints.estimated_deadline_years() == []
     new(services, received_at=datetime(2026, 12, 31, 16, 0))
     assert services.complaints.estimated_deadline_years() == [2027]
+
+
+def test_a_notice_goes_signed_completed_accepted_once_each(services: Services) -> None:
+    escalation = services.escalation
+    n = escalation.issue_notice(
+        WorkNotice(
+            issued_on=date(2026, 11, 20),
+            issuer="钱主任",
+            to_dept="保洁部",
+            content="清理5栋楼道杂物",
+        )
+    )
+    with pytest.raises(WorkflowError, match="尚未完成"):
+        escalation.accept_notice(
+            n.id, acceptance="合格", accepted_by="钱", accepted_on=date(2026, 11, 21)
+        )
+    escalation.sign_notice(n.id, signed_by="孙", at=datetime(2026, 11, 20, 11, 0))
+    with pytest.raises(WorkflowError, match="已签收"):
+        escalation.sign_notice(n.id, signed_by="李", at=datetime(2026, 11, 20, 12, 0))
+    escalation.complete_notice(n.id, outcome="已清理", at=datetime(2026, 11, 21, 9, 0))
+    with pytest.raises(WorkflowError, match="已登记完成"):
+        escalation.complete_notice(n.id, outcome="again", at=datetime(2026, 11, 21, 9, 0))
+    done = escalation.accept_notice(
+        n.id, acceptance="合格", accepted_by="钱", accepted_on=date(2026, 11, 21)
+    )
+    assert (done.signed_by, done.outcome, done.acceptance) == ("孙", "已清理", "合格")
+    with pytest.raises(WorkflowError):
+        escalation.accept_notice(
+            n.id, acceptance="x", accepted_by="钱", accepted_on=date(2026, 11, 21)
+        )

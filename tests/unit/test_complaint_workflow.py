@@ -276,8 +276,9 @@ def _tries(c: Complaint) -> dict[wf.Step, bool]:
         wf.Step.CORRECT_INTAKE: lambda: wf.correct_intake(c, c),
         wf.Step.JUDGE: lambda: wf.judge(c, Validity.VALID, handler="王"),
         wf.Step.FOLLOW_UP: lambda: wf.record_follow_up_result(c, "已处理", at),
-        wf.Step.HANDLING: lambda: wf.record_handling(c, cause_analysis="", measures="x",
-                                                     responsible_dept="", completed_at=None),
+        wf.Step.HANDLING: lambda: wf.record_handling(
+            c, cause_analysis="", measures="x", responsible_dept="", completed_at=None
+        ),
         wf.Step.REPLY: lambda: wf.reply(c, at=at, method=ReplyMethod.ORAL, content="x"),
         wf.Step.RETURN_VISIT: lambda: wf.return_visit(c, visit(Opinion.SATISFIED, at)),
         wf.Step.REVIEW: lambda: wf.review(c, reviewer="赵", at=at),
@@ -295,15 +296,23 @@ def _tries(c: Complaint) -> dict[wf.Step, bool]:
 STAGES = {
     "registered": lambda: wf.register(intake()),
     "judged valid": lambda: wf.judge(wf.register(intake()), Validity.VALID, handler="王"),
-    "follow-up": lambda: wf.judge(wf.register(intake()), Validity.INVALID, handler="王",
-                                  attribution=Attribution.DEVELOPER, follow_up_party="开发商"),
-    "awaiting visit": lambda: replied(wf.judge(wf.register(intake()), Validity.VALID,
-                                               handler="王")),
-    "reopened": lambda: wf.return_visit(replied(wf.judge(wf.register(intake()), Validity.VALID,
-                                                         handler="王")),
-                                        visit(Opinion.UNSATISFIED)),
-    "closed": lambda: wf.judge(wf.register(intake(immediate_reply="已答复")), Validity.INVALID,
-                               handler="王"),
+    "follow-up": lambda: wf.judge(
+        wf.register(intake()),
+        Validity.INVALID,
+        handler="王",
+        attribution=Attribution.DEVELOPER,
+        follow_up_party="开发商",
+    ),
+    "awaiting visit": lambda: replied(
+        wf.judge(wf.register(intake()), Validity.VALID, handler="王")
+    ),
+    "reopened": lambda: wf.return_visit(
+        replied(wf.judge(wf.register(intake()), Validity.VALID, handler="王")),
+        visit(Opinion.UNSATISFIED),
+    ),
+    "closed": lambda: wf.judge(
+        wf.register(intake(immediate_reply="已答复")), Validity.INVALID, handler="王"
+    ),
 }
 
 

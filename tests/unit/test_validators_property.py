@@ -19,11 +19,20 @@ from app.paths import DataDir
 from app.services import open_services
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-TEXT_FIELDS = ("receiver", "complainant", "room", "phone", "content", "category", "request",
-               "immediate_reply")
+TEXT_FIELDS = (
+    "receiver",
+    "complainant",
+    "room",
+    "phone",
+    "content",
+    "category",
+    "request",
+    "immediate_reply",
+)
 any_text = st.text(max_size=300)
-cjk_text = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
-                   min_size=1, max_size=200)
+cjk_text = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=200
+)
 
 
 @given(st.dictionaries(st.sampled_from(TEXT_FIELDS), any_text))
@@ -39,9 +48,12 @@ def test_intake_validation_never_raises_and_speaks_chinese(values: dict[str, str
         assert e.errors and all(CHINESE.search(x.message) for x in e.errors)
 
 
-@given(st.dictionaries(st.sampled_from(COLUMNS),
-                       st.one_of(any_text, st.none(), st.integers(), st.floats(),
-                                 st.datetimes())))
+@given(
+    st.dictionaries(
+        st.sampled_from(COLUMNS),
+        st.one_of(any_text, st.none(), st.integers(), st.floats(), st.datetimes()),
+    )
+)
 def test_import_row_parsing_never_raises(cells: dict[str, object]) -> None:
     complaint, problems = parse_row(lambda name: cells.get(name), ["维修", "清洁"])
     assert (complaint is None) == bool(problems)
@@ -50,21 +62,29 @@ def test_import_row_parsing_never_raises(cells: dict[str, object]) -> None:
         assert CHINESE.search(message), message
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     content=cjk_text,
-    complainant=st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
-                        max_size=8),
+    complainant=st.text(
+        alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=8
+    ),
     minutes=st.integers(min_value=0, max_value=60 * 24 * 800),
     urgency=st.sampled_from(list(Urgency)),
     request=st.text(max_size=100).filter(lambda s: s.isprintable()),
 )
-def test_a_valid_record_survives_save_and_load(content: str, complainant: str, minutes: int,
-                                               urgency: Urgency, request: str) -> None:
+def test_a_valid_record_survives_save_and_load(
+    content: str, complainant: str, minutes: int, urgency: Urgency, request: str
+) -> None:
     received = datetime(2025, 12, 30, 0, 0) + timedelta(minutes=minutes)
-    c = Complaint(received_at=received, content=content, urgency=urgency,
-                  complainant=complainant or "某业主", request=request)
+    c = Complaint(
+        received_at=received,
+        content=content,
+        urgency=urgency,
+        complainant=complainant or "某业主",
+        request=request,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         services = open_services(DataDir(Path(tmp)), clock=lambda: received)
         try:
@@ -72,6 +92,9 @@ def test_a_valid_record_survives_save_and_load(content: str, complainant: str, m
             loaded = services.complaints.get(saved.id or 0)
             assert loaded == saved
             assert (loaded.content, loaded.complainant, loaded.request) == (
-                content, complainant or "某业主", request)
+                content,
+                complainant or "某业主",
+                request,
+            )
         finally:
             services.close()

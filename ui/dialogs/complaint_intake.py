@@ -34,11 +34,19 @@ WARN_STYLE = "QLabel { color: #b26a00; }"
 class ComplaintIntakeDialog(FormDialog):
     """顾客投诉登记. ``saved_complaint`` holds the registered (or corrected) record after OK."""
 
-    def __init__(self, complaints: ComplaintService, reference: ReferenceService,
-                 complaint: Complaint | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        complaints: ComplaintService,
+        reference: ReferenceService,
+        complaint: Complaint | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("", parent, columns=2)
-        self.setWindowTitle(self.tr("登记投诉") if complaint is None
-                            else self.tr("修改登记内容 — %1").replace("%1", complaint.no))
+        self.setWindowTitle(
+            self.tr("登记投诉")
+            if complaint is None
+            else self.tr("修改登记内容 — %1").replace("%1", complaint.no)
+        )
         self._complaints = complaints
         self._complaint = complaint
         self.draft: Complaint | None = None  # what was typed, kept if a save fails
@@ -59,10 +67,12 @@ class ComplaintIntakeDialog(FormDialog):
         self.requested_reply_at = DateTimeInput(now=complaints.now, optional=True)
         self.requested_reply_at.setValue(c.requested_reply_at if c else None)
         self.requested_reply_at.setPlaceholderText(self.tr("顾客没有要求可不填"))
-        self.severity = ChoiceGroup([s.value for s in Severity],
-                                    (c.severity if c else Severity.NOT_SERIOUS).value)
-        self.urgency = ChoiceGroup([u.value for u in Urgency],
-                                   (c.urgency if c else Urgency.NOT_URGENT).value)
+        self.severity = ChoiceGroup(
+            [s.value for s in Severity], (c.severity if c else Severity.NOT_SERIOUS).value
+        )
+        self.urgency = ChoiceGroup(
+            [u.value for u in Urgency], (c.urgency if c else Urgency.NOT_URGENT).value
+        )
         self.deadline_label = QLabel()
         self.deadline_warning = QLabel()
         self.deadline_warning.setStyleSheet(WARN_STYLE)
@@ -134,8 +144,10 @@ class ComplaintIntakeDialog(FormDialog):
         due = self._complaints.deadline(draft)
         self.deadline_label.setText(f"<b>{due.due_at:%Y-%m-%d %H:%M}</b>　（{due.rule}）")
         self.deadline_warning.setText(
-            self.tr("注意：%1年的节假日安排尚未公布，工作日按周一至周五估算，公布后会自动重算。")
-            .replace("%1", str(due.due_at.year)))
+            self.tr(
+                "注意：%1年的节假日安排尚未公布，工作日按周一至周五估算，公布后会自动重算。"
+            ).replace("%1", str(due.due_at.year))
+        )
         self.deadline_warning.setVisible(due.estimated)
 
     def _tidy_phone(self) -> None:

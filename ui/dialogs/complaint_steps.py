@@ -27,12 +27,18 @@ if TYPE_CHECKING:
     from app.services.complaints import ComplaintService
     from app.services.reference import ReferenceService
 
+
 class StepDialog(RecordDialog):
     """The shared shape: summary of the complaint, fields, one service call on 保存."""
 
-    def __init__(self, complaints: ComplaintService, complaint: Complaint,
-                 parent: QWidget | None = None, *,
-                 reference: ReferenceService | None = None) -> None:
+    def __init__(
+        self,
+        complaints: ComplaintService,
+        complaint: Complaint,
+        parent: QWidget | None = None,
+        *,
+        reference: ReferenceService | None = None,
+    ) -> None:
         super().__init__(complaints, complaint, parent, now=complaints.now, reference=reference)
 
     @property
@@ -57,8 +63,12 @@ class StepDialog(RecordDialog):
         c = self.complaint
         who = "　".join(filter(None, [c.complainant, c.room]))
         return [
-            fill(self.tr("<b>编号</b> %1　　<b>投诉人</b> %2　　<b>状态</b> %3"),
-                 c.no, who or "—", c.status.value),
+            fill(
+                self.tr("<b>编号</b> %1　　<b>投诉人</b> %2　　<b>状态</b> %3"),
+                c.no,
+                who or "—",
+                c.status.value,
+            ),
             fill(self.tr("<b>投诉内容</b> %1"), shorten(c.content)),
         ]
 
@@ -66,8 +76,13 @@ class StepDialog(RecordDialog):
 class _WithReference(StepDialog):
     """Steps that offer staff names or departments: ``(complaints, reference, complaint)``."""
 
-    def __init__(self, complaints: ComplaintService, reference: ReferenceService,
-                 complaint: Complaint, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        complaints: ComplaintService,
+        reference: ReferenceService,
+        complaint: Complaint,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(complaints, complaint, parent, reference=reference)
 
 
@@ -79,19 +94,27 @@ class JudgeDialog(_WithReference):
 
     def build(self) -> None:
         c = self.complaint
-        self.validity = ChoiceGroup([v.value for v in Validity],
-                                    c.validity.value if c.validity else "")
-        self.attribution = combo([a.value for a in Attribution],
-                                 c.attribution.value if c.attribution else "", blank=True)
+        self.validity = ChoiceGroup(
+            [v.value for v in Validity], c.validity.value if c.validity else ""
+        )
+        self.attribution = combo(
+            [a.value for a in Attribution], c.attribution.value if c.attribution else "", blank=True
+        )
         self.follow_up_party = QLineEdit(c.follow_up_party)
         self.follow_up_party.setPlaceholderText(self.tr("如：XX地产客服部、供电局"))
         self.handler = self.staff(c.handler)
         self.add_field("validity", self.tr("投诉性质"), self.validity, required=True)
         self.add_field("attribution", self.tr("原因归属"), self.attribution)
         self.add_field("follow_up_party", self.tr("跟进对象"), self.follow_up_party)
-        self.add_wide(note(self.tr("无效投诉须在1个工作日内向投诉人说明原因。发展商、外部环境或"
-                                   "非管辖公共配套造成的，选原因归属并填写跟进对象，投诉转为"
-                                   "“跟进中”。")))
+        self.add_wide(
+            note(
+                self.tr(
+                    "无效投诉须在1个工作日内向投诉人说明原因。发展商、外部环境或"
+                    "非管辖公共配套造成的，选原因归属并填写跟进对象，投诉转为"
+                    "“跟进中”。"
+                )
+            )
+        )
         self.add_field("handler", self.tr("投诉处理人"), self.handler, required=True)
         self.validity.group.buttonToggled.connect(self._enable)
         self.attribution.currentTextChanged.connect(self._enable)
@@ -107,9 +130,12 @@ class JudgeDialog(_WithReference):
         invalid = validity == Validity.INVALID
         attribution = self.attribution.currentText() if invalid else ""
         return self.complaints.judge(
-            self.complaint.id or 0, validity, handler=self.handler.currentText().strip(),
+            self.complaint.id or 0,
+            validity,
+            handler=self.handler.currentText().strip(),
             attribution=Attribution(attribution) if attribution else None,
-            follow_up_party=self.follow_up_party.text().strip() if attribution else "")
+            follow_up_party=self.follow_up_party.text().strip() if attribution else "",
+        )
 
 
 class FollowUpDialog(StepDialog):
@@ -120,9 +146,14 @@ class FollowUpDialog(StepDialog):
 
     def summary(self) -> list[str]:
         c = self.complaint
-        return [*super().summary(), fill(self.tr("<b>跟进对象</b> %1（%2）"),
-                                         c.follow_up_party or "—",
-                                         c.attribution.value if c.attribution else "")]
+        return [
+            *super().summary(),
+            fill(
+                self.tr("<b>跟进对象</b> %1（%2）"),
+                c.follow_up_party or "—",
+                c.attribution.value if c.attribution else "",
+            ),
+        ]
 
     def build(self) -> None:
         self.result_text = text_box(4, self.complaint.follow_up_result)
@@ -134,7 +165,8 @@ class FollowUpDialog(StepDialog):
         at = self.at.value()
         assert at is not None
         return self.complaints.record_follow_up_result(
-            self.complaint.id or 0, self.result_text.toPlainText().strip(), at)
+            self.complaint.id or 0, self.result_text.toPlainText().strip(), at
+        )
 
 
 class HandlingDialog(_WithReference):
@@ -157,9 +189,12 @@ class HandlingDialog(_WithReference):
 
     def perform(self) -> Complaint:
         return self.complaints.record_handling(
-            self.complaint.id or 0, cause_analysis=self.cause.toPlainText().strip(),
+            self.complaint.id or 0,
+            cause_analysis=self.cause.toPlainText().strip(),
             measures=self.measures.toPlainText().strip(),
-            responsible_dept=self.dept.currentText(), completed_at=self.completed_at.value())
+            responsible_dept=self.dept.currentText(),
+            completed_at=self.completed_at.value(),
+        )
 
 
 class ReplyDialog(StepDialog):
@@ -170,8 +205,9 @@ class ReplyDialog(StepDialog):
 
     def build(self) -> None:
         c = self.complaint
-        self.method = ChoiceGroup([m.value for m in ReplyMethod],
-                                  (c.reply_method or ReplyMethod.ORAL).value)
+        self.method = ChoiceGroup(
+            [m.value for m in ReplyMethod], (c.reply_method or ReplyMethod.ORAL).value
+        )
         self.at = self.datetime_input()
         self.content = text_box(4)
         self.add_field("reply_method", self.tr("答复方式"), self.method, required=True)
@@ -182,8 +218,9 @@ class ReplyDialog(StepDialog):
         method = ReplyMethod(self.chosen("reply_method", self.method, self.tr("请选择答复方式")))
         at = self.at.value()
         assert at is not None
-        return self.complaints.reply(self.complaint.id or 0, at=at, method=method,
-                                     content=self.content.toPlainText().strip())
+        return self.complaints.reply(
+            self.complaint.id or 0, at=at, method=method, content=self.content.toPlainText().strip()
+        )
 
 
 class ReturnVisitDialog(_WithReference):
@@ -200,8 +237,9 @@ class ReturnVisitDialog(_WithReference):
         self.opinion = ChoiceGroup([o.value for o in Opinion])
         self.remarks = text_box(3)
         self.remarks.setPlaceholderText(self.tr("投诉人的原话或意见"))
-        self.reopen_note = note(self.tr("选“不满意”时，投诉将重新回到“处理中”：需要再次处理、"
-                                        "答复并回访。"))
+        self.reopen_note = note(
+            self.tr("选“不满意”时，投诉将重新回到“处理中”：需要再次处理、答复并回访。")
+        )
         self.add_field("visited_at", self.tr("回访时间"), self.at, required=True)
         self.add_field("visitor", self.tr("回访人"), self.visitor, required=True)
         self.add_field("method", self.tr("回访方式"), self.method)
@@ -212,18 +250,24 @@ class ReturnVisitDialog(_WithReference):
 
     def _warn(self, *_args: object) -> None:
         reopen = self.opinion.value() == Opinion.UNSATISFIED
-        self.reopen_note.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }"
-                                       if reopen else NOTE_STYLE)
-        self.save_button.setText(self.tr("保存并重新处理（Ctrl+Enter）") if reopen
-                                 else self.tr("保存（Ctrl+Enter）"))
+        self.reopen_note.setStyleSheet(
+            "QLabel { color: #c62828; font-weight: bold; }" if reopen else NOTE_STYLE
+        )
+        self.save_button.setText(
+            self.tr("保存并重新处理（Ctrl+Enter）") if reopen else self.tr("保存（Ctrl+Enter）")
+        )
 
     def perform(self) -> Complaint:
         opinion = Opinion(self.chosen("opinion", self.opinion, self.tr("请选择投诉人意见")))
         at = self.at.value()
         assert at is not None
-        visit = ReturnVisit(visited_at=at, visitor=self.visitor.currentText().strip(),
-                            method=self.method.currentText(), opinion=opinion,
-                            remarks=self.remarks.toPlainText().strip())
+        visit = ReturnVisit(
+            visited_at=at,
+            visitor=self.visitor.currentText().strip(),
+            method=self.method.currentText(),
+            opinion=opinion,
+            remarks=self.remarks.toPlainText().strip(),
+        )
         return self.complaints.return_visit(self.complaint.id or 0, visit)
 
 
@@ -240,10 +284,14 @@ class ReviewDialog(_WithReference):
         when = self.complaints.now()
         text = self.tr("审核日期：%1（保存时记录）").replace("%1", f"{when:%Y-%m-%d}")
         if c.reviewed_by and c.reviewed_at:
-            text += (self.tr("。此前已由 %1 于 %2 审核。").replace("%1", c.reviewed_by)
-                     .replace("%2", f"{c.reviewed_at:%Y-%m-%d}"))
+            text += (
+                self.tr("。此前已由 %1 于 %2 审核。")
+                .replace("%1", c.reviewed_by)
+                .replace("%2", f"{c.reviewed_at:%Y-%m-%d}")
+            )
         self.add_wide(note(text))
 
     def perform(self) -> Complaint:
-        return self.complaints.review(self.complaint.id or 0,
-                                      reviewer=self.reviewer.currentText().strip())
+        return self.complaints.review(
+            self.complaint.id or 0, reviewer=self.reviewer.currentText().strip()
+        )

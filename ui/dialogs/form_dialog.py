@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from app.services.reference import ReferenceService
 
 
-
 class FormDialog(QDialog):
     """Fields in a grid of ``columns`` label/field pairs; ``saved`` holds what perform returned."""
 
@@ -60,8 +59,9 @@ class FormDialog(QDialog):
         self.outer = QVBoxLayout(self)
         self.outer.addWidget(self.errors.banner)
         self.outer.addLayout(self.grid)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(self.tr("保存（Ctrl+Enter）"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -73,8 +73,9 @@ class FormDialog(QDialog):
         """Something shown above the fields (the record the step is about)."""
         self.outer.insertWidget(self.outer.indexOf(self.errors.banner), widget)
 
-    def add_field(self, name: str, label: str, widget: QWidget, *, span: bool = False,
-                  required: bool = False) -> QWidget:
+    def add_field(
+        self, name: str, label: str, widget: QWidget, *, span: bool = False, required: bool = False
+    ) -> QWidget:
         """A labelled field; ``span`` takes the full width on a row of its own."""
         if span and self._col:
             self.next_row()
@@ -87,11 +88,14 @@ class FormDialog(QDialog):
         box = self.errors.wrap(name, widget)
         self.captions[name] = caption
         self.boxes[name] = box
-        self.grid.addWidget(caption, self._row, 2 * self._col,
-                            Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        self.grid.addWidget(
+            caption,
+            self._row,
+            2 * self._col,
+            Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+        )
         width = 2 * self._columns - 1 if span else 1
-        self.grid.addWidget(box, self._row, 2 * self._col + 1, 1, width,
-                            Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(box, self._row, 2 * self._col + 1, 1, width, Qt.AlignmentFlag.AlignTop)
         self._order.append(widget)
         self._col = self._columns if span else self._col + 1
         if self._col >= self._columns:
@@ -126,12 +130,15 @@ class FormDialog(QDialog):
         self.outer.addWidget(self.buttons)
         chain: list[QWidget] = []
         for w in self._order:
-            buttons = [] if w.focusPolicy() != Qt.FocusPolicy.NoFocus else [
-                b for b in w.findChildren(QAbstractButton)]
-            chain.extend(b for b in buttons or [w]
-                         if b.focusPolicy() != Qt.FocusPolicy.NoFocus)
-        chain.extend([self.save_button,
-                      self.buttons.button(QDialogButtonBox.StandardButton.Cancel)])
+            buttons = (
+                []
+                if w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                else [b for b in w.findChildren(QAbstractButton)]
+            )
+            chain.extend(b for b in buttons or [w] if b.focusPolicy() != Qt.FocusPolicy.NoFocus)
+        chain.extend(
+            [self.save_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        )
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
         self._keys = FormKeys(self, self.save)
@@ -143,8 +150,11 @@ class FormDialog(QDialog):
         """Resize to ``width`` and just the height the fields need at that width."""
         layout = self.outer
         layout.activate()
-        height = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
-                  else layout.totalSizeHint().height())
+        height = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
         self.resize(width, max(height, layout.totalMinimumSize().height()))
 
     # ----- saving and leaving
@@ -199,8 +209,15 @@ class RecordDialog(FormDialog):
 
     min_width = 560
 
-    def __init__(self, service: Any, record: Any, parent: QWidget | None = None, *,
-                 now: Now, reference: ReferenceService | None = None) -> None:
+    def __init__(
+        self,
+        service: Any,
+        record: Any,
+        parent: QWidget | None = None,
+        *,
+        now: Now,
+        reference: ReferenceService | None = None,
+    ) -> None:
         super().__init__("", parent)
         self.service = service
         self.record = record
@@ -231,8 +248,9 @@ class RecordDialog(FormDialog):
         names = self.reference.departments() if self.reference else []
         return combo(names, current, blank=True)
 
-    def datetime_input(self, *, optional: bool = False,
-                       value: datetime | None = None) -> DateTimeInput:
+    def datetime_input(
+        self, *, optional: bool = False, value: datetime | None = None
+    ) -> DateTimeInput:
         """A date-time field; a required one starts at the current time."""
         field = DateTimeInput(now=self._now, optional=optional)
         field.setValue(value if value is not None or optional else self._now())

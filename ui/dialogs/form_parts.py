@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 NOTE_STYLE = "QLabel { color: #555; }"
-PANEL_STYLE = ("QFrame#summary { background: #f3f5f8; border: 1px solid #d5dbe3;"
-               " border-radius: 3px; }")
+PANEL_STYLE = (
+    "QFrame#summary { background: #f3f5f8; border: 1px solid #d5dbe3; border-radius: 3px; }"
+)
 
 
 def summary_panel(lines: list[str]) -> QFrame:
@@ -61,8 +62,9 @@ def shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def combo(items: Iterable[str], current: str = "", *, editable: bool = False,
-          blank: bool = False) -> QComboBox:
+def combo(
+    items: Iterable[str], current: str = "", *, editable: bool = False, blank: bool = False
+) -> QComboBox:
     """A choice list; ``editable`` for names (a person not yet on the staff list)."""
     box = QComboBox()
     values = list(items)
@@ -85,8 +87,9 @@ def combo(items: Iterable[str], current: str = "", *, editable: bool = False,
 class ChoiceGroup(QWidget):
     """Radio buttons in a row (有效/无效, 口头/书面 ...): arrow keys move between them."""
 
-    def __init__(self, choices: Sequence[str], current: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, choices: Sequence[str], current: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.group = QButtonGroup(self)
         layout = QHBoxLayout(self)
@@ -102,9 +105,11 @@ class ChoiceGroup(QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """Tab into the group lands on the ticked choice, as on a paper form's ticked box."""
-        if event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
-                and event.reason() in (Qt.FocusReason.TabFocusReason,
-                                       Qt.FocusReason.BacktabFocusReason):
+        if (
+            event.type() == QEvent.Type.FocusIn
+            and isinstance(event, QFocusEvent)
+            and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        ):
             checked = self.group.checkedButton()
             if checked is not None and checked is not obj:
                 checked.setFocus(event.reason())

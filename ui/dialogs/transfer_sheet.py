@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.domain.complaint import Complaint
-from app.domain.escalation import LEVEL_ORDER, Level, LevelOpinion, TransferSheet
+from app.domain.escalation import Level, LevelOpinion, TransferSheet, levels_above
 from ui.dialogs.form_dialog import RecordDialog
 from ui.dialogs.form_parts import combo, fill, shorten, text_box
 
@@ -17,20 +17,17 @@ if TYPE_CHECKING:
     from app.services.reference import ReferenceService
 
 
-def levels_above(sheet: TransferSheet) -> list[Level]:
-    """The levels that may still sign: only those above the last one that did."""
-    if not sheet.levels:
-        return list(LEVEL_ORDER)
-    return list(LEVEL_ORDER[LEVEL_ORDER.index(sheet.levels[-1].level) + 1:])
-
-
 class RaiseTransferDialog(RecordDialog):
     """发起工作传签单 from a complaint the handler cannot resolve (or on its own)."""
 
-    def __init__(self, escalation: EscalationService, reference: ReferenceService,
-                 complaint: Complaint | None, parent: QWidget | None = None) -> None:
-        super().__init__(escalation, complaint, parent, now=escalation.clock,
-                         reference=reference)
+    def __init__(
+        self,
+        escalation: EscalationService,
+        reference: ReferenceService,
+        complaint: Complaint | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(escalation, complaint, parent, now=escalation.clock, reference=reference)
 
     def title_text(self) -> str:
         c = self.record
@@ -41,9 +38,15 @@ class RaiseTransferDialog(RecordDialog):
         if c is None:
             return [self.tr("不关联投诉的工作传签单")]
         who = " ".join(filter(None, [c.complainant, c.room]))
-        return [fill(self.tr("<b>关联投诉</b> %1　　<b>投诉人</b> %2　　<b>状态</b> %3"),
-                     c.no, who or "—", c.status.value),
-                fill(self.tr("<b>投诉内容</b> %1"), shorten(c.content))]
+        return [
+            fill(
+                self.tr("<b>关联投诉</b> %1　　<b>投诉人</b> %2　　<b>状态</b> %3"),
+                c.no,
+                who or "—",
+                c.status.value,
+            ),
+            fill(self.tr("<b>投诉内容</b> %1"), shorten(c.content)),
+        ]
 
     def build(self) -> None:
         c: Complaint | None = self.record
@@ -81,16 +84,23 @@ class RaiseTransferDialog(RecordDialog):
             subject=self.subject.text().strip(),
             situation=self.situation.toPlainText().strip(),
             proposal=self.proposal.toPlainText().strip(),
-            complaint_id=c.id if c else None, complaint_no=c.no if c else "")
+            complaint_id=c.id if c else None,
+            complaint_no=c.no if c else "",
+        )
         return self.service.raise_sheet(sheet)  # type: ignore[no-any-return]
 
 
 class SheetStepDialog(RecordDialog):
     """A step on a 工作传签单: its number, subject and the levels signed so far on top."""
 
-    def __init__(self, escalation: EscalationService, sheet: TransferSheet,
-                 parent: QWidget | None = None, *,
-                 reference: ReferenceService | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        sheet: TransferSheet,
+        parent: QWidget | None = None,
+        *,
+        reference: ReferenceService | None = None,
+    ) -> None:
         super().__init__(escalation, sheet, parent, now=escalation.clock, reference=reference)
 
     @property
@@ -105,12 +115,21 @@ class SheetStepDialog(RecordDialog):
 
     def summary(self) -> list[str]:
         s = self.sheet
-        head = self.tr("<b>编号</b> %1　　<b>日期</b> %2　　<b>发起人</b> %3　　"
-                       "<b>关联投诉</b> %4")
-        lines = [fill(head, s.no, f"{s.raised_on:%Y-%m-%d}", s.initiator, s.complaint_no or "—"),
-                 fill(self.tr("<b>事由</b> %1"), shorten(s.subject))]
-        lines += [fill("<b>%1</b>（%2，%3）：%4", lv.level.value, lv.signer,
-                       f"{lv.signed_on:%Y-%m-%d}", shorten(lv.opinion, 60)) for lv in s.levels]
+        head = self.tr("<b>编号</b> %1　　<b>日期</b> %2　　<b>发起人</b> %3　　<b>关联投诉</b> %4")
+        lines = [
+            fill(head, s.no, f"{s.raised_on:%Y-%m-%d}", s.initiator, s.complaint_no or "—"),
+            fill(self.tr("<b>事由</b> %1"), shorten(s.subject)),
+        ]
+        lines += [
+            fill(
+                "<b>%1</b>（%2，%3）：%4",
+                lv.level.value,
+                lv.signer,
+                f"{lv.signed_on:%Y-%m-%d}",
+                shorten(lv.opinion, 60),
+            )
+            for lv in s.levels
+        ]
         return lines
 
 
@@ -133,18 +152,25 @@ class SignLevelDialog(SheetStepDialog):
     def perform(self) -> TransferSheet:
         # No level left (总经理 signed): send the last one, the core says why it cannot sign.
         chosen = self.level.currentText() or self.sheet.levels[-1].level.value
-        opinion = LevelOpinion(level=Level(chosen),
-                               opinion=self.opinion.toPlainText().strip(),
-                               signer=self.signer.currentText().strip(),
-                               signed_on=self.signed_on.value())  # type: ignore[arg-type]
+        opinion = LevelOpinion(
+            level=Level(chosen),
+            opinion=self.opinion.toPlainText().strip(),
+            signer=self.signer.currentText().strip(),
+            signed_on=self.signed_on.value(),
+        )  # type: ignore[arg-type]
         return self.service.sign_level(self.sheet.id or 0, opinion)  # type: ignore[no-any-return]
 
 
 class FixDepartmentDialog(SheetStepDialog):
     """确定责任部门: the superior decides which department carries the work."""
 
-    def __init__(self, escalation: EscalationService, reference: ReferenceService,
-                 sheet: TransferSheet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        reference: ReferenceService,
+        sheet: TransferSheet,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(escalation, sheet, parent, reference=reference)
 
     def step_title(self) -> str:
@@ -156,14 +182,20 @@ class FixDepartmentDialog(SheetStepDialog):
 
     def perform(self) -> TransferSheet:
         return self.service.fix_department(  # type: ignore[no-any-return]
-            self.sheet.id or 0, self.dept.currentText())
+            self.sheet.id or 0, self.dept.currentText()
+        )
 
 
 class CompleteSheetDialog(SheetStepDialog):
     """办结: 处理结果, 答复顾客情况, 完成日期, 经办人; the result goes back to the complaint."""
 
-    def __init__(self, escalation: EscalationService, reference: ReferenceService,
-                 sheet: TransferSheet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        reference: ReferenceService,
+        sheet: TransferSheet,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(escalation, sheet, parent, reference=reference)
 
     def step_title(self) -> str:
@@ -181,7 +213,9 @@ class CompleteSheetDialog(SheetStepDialog):
 
     def perform(self) -> TransferSheet:
         return self.service.complete_sheet(  # type: ignore[no-any-return]
-            self.sheet.id or 0, result=self.result_text.toPlainText().strip(),
+            self.sheet.id or 0,
+            result=self.result_text.toPlainText().strip(),
             customer_reply=self.customer_reply.toPlainText().strip(),
             completed_on=self.completed_on.value(),
-            handled_by=self.handled_by.currentText().strip())
+            handled_by=self.handled_by.currentText().strip(),
+        )

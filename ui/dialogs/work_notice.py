@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 class WorkNoticeDialog(RecordDialog):
     """签发工作安排通知单: from ``sheet``, or (sheet None) on the superior's own initiative."""
 
-    def __init__(self, escalation: EscalationService, reference: ReferenceService,
-                 sheet: TransferSheet | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        reference: ReferenceService,
+        sheet: TransferSheet | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(escalation, sheet, parent, now=escalation.clock, reference=reference)
 
     @property
@@ -34,10 +39,13 @@ class WorkNoticeDialog(RecordDialog):
         s = self.sheet
         if s is None:
             return [self.tr("日常检查发现或其他来源的工作安排（不关联传签单）")]
-        return [fill(self.tr("<b>来源传签单</b> %1　　<b>事由</b> %2"), s.no,
-                     shorten(s.subject, 50)),
-                *[fill("<b>%1</b>（%2）：%3", lv.level.value, lv.signer, shorten(lv.opinion, 60))
-                  for lv in s.levels]]
+        return [
+            fill(self.tr("<b>来源传签单</b> %1　　<b>事由</b> %2"), s.no, shorten(s.subject, 50)),
+            *[
+                fill("<b>%1</b>（%2）：%3", lv.level.value, lv.signer, shorten(lv.opinion, 60))
+                for lv in s.levels
+            ],
+        ]
 
     def build(self) -> None:
         s = self.sheet
@@ -48,8 +56,10 @@ class WorkNoticeDialog(RecordDialog):
         if s is not None:
             self.source: QWidget = QLabel(f"{NoticeSource.TRANSFER.value} {s.no}")
         else:
-            self.source = ChoiceGroup([NoticeSource.INSPECTION.value, NoticeSource.OTHER.value],
-                                      NoticeSource.INSPECTION.value)
+            self.source = ChoiceGroup(
+                [NoticeSource.INSPECTION.value, NoticeSource.OTHER.value],
+                NoticeSource.INSPECTION.value,
+            )
         self.content = text_box(4, "\n".join(filter(None, [s.subject, s.proposal])) if s else "")
         self.requirement = text_box(2)
         self.requirement.setPlaceholderText(self.tr("应达到的标准"))
@@ -66,24 +76,33 @@ class WorkNoticeDialog(RecordDialog):
 
     def perform(self) -> WorkNotice:
         s = self.sheet
-        source = (NoticeSource.TRANSFER if s is not None
-                  else NoticeSource(self.source.value()))  # type: ignore[attr-defined]
+        source = NoticeSource.TRANSFER if s is not None else NoticeSource(self.source.value())  # type: ignore[attr-defined]
         notice = WorkNotice(
             issued_on=self.issued_on.value(),  # type: ignore[arg-type]
-            issuer=self.issuer.currentText().strip(), to_dept=self.to_dept.currentText(),
-            content=self.content.toPlainText().strip(), source=source,
+            issuer=self.issuer.currentText().strip(),
+            to_dept=self.to_dept.currentText(),
+            content=self.content.toPlainText().strip(),
+            source=source,
             receiver=self.receiver.currentText().strip(),
-            transfer_id=s.id if s else None, transfer_no=s.no if s else "",
-            requirement=self.requirement.toPlainText().strip(), due_at=self.due_at.value())
+            transfer_id=s.id if s else None,
+            transfer_no=s.no if s else "",
+            requirement=self.requirement.toPlainText().strip(),
+            due_at=self.due_at.value(),
+        )
         return self.service.issue_notice(notice)  # type: ignore[no-any-return]
 
 
 class NoticeStepDialog(RecordDialog):
     """A step on a 工作安排通知单: what was assigned, to whom, by when, on top."""
 
-    def __init__(self, escalation: EscalationService, notice: WorkNotice,
-                 parent: QWidget | None = None, *,
-                 reference: ReferenceService | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        notice: WorkNotice,
+        parent: QWidget | None = None,
+        *,
+        reference: ReferenceService | None = None,
+    ) -> None:
         super().__init__(escalation, notice, parent, now=escalation.clock, reference=reference)
 
     @property
@@ -100,11 +119,11 @@ class NoticeStepDialog(RecordDialog):
         n = self.notice
         due = f"{n.due_at:%Y-%m-%d %H:%M}" if n.due_at else "—"
         to = " ".join(filter(None, [n.to_dept, n.receiver]))
-        return [fill(self.tr("<b>编号</b> %1　　<b>接收</b> %2　　<b>完成时限</b> %3"),
-                     n.no, to, due),
-                fill(self.tr("<b>工作内容</b> %1"), shorten(n.content)),
-                *([fill(self.tr("<b>要求</b> %1"), shorten(n.requirement))]
-                  if n.requirement else [])]
+        return [
+            fill(self.tr("<b>编号</b> %1　　<b>接收</b> %2　　<b>完成时限</b> %3"), n.no, to, due),
+            fill(self.tr("<b>工作内容</b> %1"), shorten(n.content)),
+            *([fill(self.tr("<b>要求</b> %1"), shorten(n.requirement))] if n.requirement else []),
+        ]
 
 
 class SignNoticeDialog(NoticeStepDialog):
@@ -121,8 +140,10 @@ class SignNoticeDialog(NoticeStepDialog):
 
     def perform(self) -> WorkNotice:
         return self.service.sign_notice(  # type: ignore[no-any-return]
-            self.notice.id or 0, signed_by=self.signed_by.currentText().strip(),
-            at=self.signed_at.value())
+            self.notice.id or 0,
+            signed_by=self.signed_by.currentText().strip(),
+            at=self.signed_at.value(),
+        )
 
 
 class CompleteNoticeDialog(NoticeStepDialog):
@@ -139,8 +160,10 @@ class CompleteNoticeDialog(NoticeStepDialog):
 
     def perform(self) -> WorkNotice:
         return self.service.complete_notice(  # type: ignore[no-any-return]
-            self.notice.id or 0, outcome=self.outcome.toPlainText().strip(),
-            at=self.completed_at.value())
+            self.notice.id or 0,
+            outcome=self.outcome.toPlainText().strip(),
+            at=self.completed_at.value(),
+        )
 
 
 class AcceptNoticeDialog(NoticeStepDialog):
@@ -159,6 +182,8 @@ class AcceptNoticeDialog(NoticeStepDialog):
 
     def perform(self) -> WorkNotice:
         return self.service.accept_notice(  # type: ignore[no-any-return]
-            self.notice.id or 0, acceptance=self.acceptance.toPlainText().strip(),
+            self.notice.id or 0,
+            acceptance=self.acceptance.toPlainText().strip(),
             accepted_by=self.accepted_by.currentText().strip(),
-            accepted_on=self.accepted_on.value())
+            accepted_on=self.accepted_on.value(),
+        )

@@ -1,8 +1,11 @@
 """投诉登记 list model: lazy over the ids the service returns, rows fetched a page at a time.
 
-The model holds the full list of matching ids (ints only) and a small LRU cache of row pages;
-it never loads the whole register. Re-querying (filter, sort, reload) is a layout change that
-moves persistent indexes by complaint id, so the view keeps its selection and current row.
+The model holds the list of matching ids (ints only) and a small LRU cache of row pages; it
+never loads the whole register. The unfiltered register is the one large list: it first
+paints from a count and the first pages of ids, and the rest of the ids arrive on the next
+moments later, after the first paint (or at once, if a row past the head is asked for first).
+Re-querying (filter, sort, reload) is a layout change that moves persistent indexes by
+complaint id, so the view keeps its selection and current row.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,6 +22,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor, QFont
 
@@ -25,6 +30,8 @@ from app.domain.complaint import Status
 from app.domain.listing import SORT_COLUMNS, ComplaintFilter, ComplaintRow, Sort
 
 PAGE_SIZE = 200
+HEAD_PAGES = 2  # the unfiltered list paints from these before the rest of the ids is read
+TAIL_DELAY_MS = 50  # after the first paint, which a zero timer would run ahead of
 MAX_PAGES = 10
 OVERDUE_COLOR = QColor("#c62828")
 DUE_TODAY_COLOR = QColor("#b45f06")
@@ -104,12 +111,19 @@ class ComplaintTableModel(QAbstractTableModel):
         self._filter = ComplaintFilter()
         self._sort = Sort()
         self._ids: Sequence[int] = ()
+        self._total = 0  # rowCount; more than len(self._ids) until the tail of ids is read
         self._pages: OrderedDict[int, list[ComplaintRow | None]] = OrderedDict()
         self._now: datetime = complaints.now()
         self.page_loads = 0  # how many pages were fetched (tests check the laziness)
+        self._query = 0
         self._requery()
 
     # ----- what the list shows
+    @property
+    def complete(self) -> bool:
+        """Every matching id has been read (not yet, for a moment, after an unfiltered query)."""
+        return len(self._ids) == self._total
+
     @property
     def current_filter(self) -> ComplaintFilter:
         return self._filter
@@ -128,11 +142,11 @@ class ComplaintTableModel(QAbstractTableModel):
         self._requery()
 
     def complaint_id(self, row: int) -> int:
-        return self._ids[row]
+        return self._all_ids(row)[row]
 
     def row_of(self, complaint_id: int) -> int | None:
         try:
-            return self._ids.index(complaint_id)
+            return self._all_ids(self._total - 1).index(complaint_id)
         except ValueError:
             return None
 
@@ -145,7 +159,7 @@ class ComplaintTableModel(QAbstractTableModel):
 
     # ----- QAbstractItemModel
     def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -159,10 +173,10 @@ class ComplaintTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._ids):
+        if not index.isValid() or index.row() >= self._total:
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
+            return self.complaint_id(index.row())
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ForegroundRole,
@@ -217,7 +231,7 @@ class ComplaintTableModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             start = number * self._page_size
-            ids = self._ids[start : start + self._page_size]
+            ids = self._all_ids(row)[start : start + self._page_size]
             found = {r.id: r for r in self._complaints.rows(ids)}
             page = [found.get(cid) for cid in ids]
             self.page_loads += 1
@@ -229,13 +243,33 @@ class ComplaintTableModel(QAbstractTableModel):
         found = page[row - number * self._page_size]
         return found if found is not None else _missing_row(self._ids[row], self._now)
 
+    def _all_ids(self, row: int) -> Sequence[int]:
+        """The ids, reading the tail first if `row` lies past the head."""
+        if row >= len(self._ids) and len(self._ids) < self._total:
+            self._ids = self._complaints.list_ids(self._filter, self._sort)
+            self._total = len(self._ids)
+        return self._ids
+
+    def _read_tail(self, query: int) -> None:
+        if query == self._query:  # a newer query replaced the one this was for
+            self._all_ids(self._total - 1)
+
     def _requery(self) -> None:
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
-        old_ids = [self._ids[i.row()] if i.row() < len(self._ids) else None for i in old]
+        old_ids = [self.complaint_id(i.row()) if i.row() < self._total else None for i in old]
         self._now = self._complaints.now()
-        self._ids = self._complaints.list_ids(self._filter, self._sort)
         self._pages.clear()
+        self._query += 1
+        if self._filter.narrows:
+            self._ids = self._complaints.list_ids(self._filter, self._sort)
+            self._total = len(self._ids)
+        else:
+            head = self._page_size * HEAD_PAGES
+            self._ids = self._complaints.list_ids(self._filter, self._sort, limit=head)
+            self._total = self._complaints.count(self._filter)
+            if len(self._ids) < self._total:
+                QTimer.singleShot(TAIL_DELAY_MS, partial(self._read_tail, self._query))
         rows: dict[int | None, int | None] = {None: None}  # only the few kept ids are looked up
         new = []
         for index, cid in zip(old, old_ids, strict=True):

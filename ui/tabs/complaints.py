@@ -129,10 +129,7 @@ class ComplaintsTab(QWidget):
         """Re-read the list (selection kept by id), the quick-view counts and the record."""
         self.model.reload()
         self.filters.set_counts(
-            {
-                view: self.complaints.count(ComplaintFilter(view=view))
-                for view in QuickView
-            }
+            {view: self.complaints.count(ComplaintFilter(view=view)) for view in QuickView}
         )
         self._show_selected()
 

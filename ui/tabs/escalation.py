@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.escalation import notice_steps, sheet_steps
 from app.paths import DataDir
 from ui.dialogs import transfer_sheet as sheets
 from ui.dialogs import work_notice as notices
@@ -65,20 +66,44 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
 class EscalationTab(QWidget):
     """Two lists, a detail view, and the buttons for what can happen next."""
 
-    def __init__(self, escalation: EscalationService, complaints: ComplaintService,
-                 reference: ReferenceService, printing: PrintService, bus: ChangeBus,
-                 parent: QWidget | None = None, *, prints_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        escalation: EscalationService,
+        complaints: ComplaintService,
+        reference: ReferenceService,
+        printing: PrintService,
+        bus: ChangeBus,
+        parent: QWidget | None = None,
+        *,
+        prints_dir: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.escalation, self.complaints = escalation, complaints
         self.reference, self.printing, self.bus = reference, printing, bus
         self.prints_dir = prints_dir or _prints_dir_of(escalation)
         self.selected: tuple[str, int] | None = None
-        self.sheets = _table([self.tr("编号"), self.tr("日期"), self.tr("事由"),
-                              self.tr("关联投诉"), self.tr("当前级别"), self.tr("状态")],
-                             stretch=2)
-        self.notices = _table([self.tr("编号"), self.tr("日期"), self.tr("接收部门"),
-                               self.tr("内容"), self.tr("来源"), self.tr("完成/验收")],
-                              stretch=3)
+        self.sheets = _table(
+            [
+                self.tr("编号"),
+                self.tr("日期"),
+                self.tr("事由"),
+                self.tr("关联投诉"),
+                self.tr("当前级别"),
+                self.tr("状态"),
+            ],
+            stretch=2,
+        )
+        self.notices = _table(
+            [
+                self.tr("编号"),
+                self.tr("日期"),
+                self.tr("接收部门"),
+                self.tr("内容"),
+                self.tr("来源"),
+                self.tr("完成/验收"),
+            ],
+            stretch=3,
+        )
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.action_buttons: dict[str, QPushButton] = {}
@@ -90,16 +115,20 @@ class EscalationTab(QWidget):
 
     # ----- building
     def _lay_out(self) -> None:
-        sheet_buttons = [("sign", self.tr("签署意见"), self.sign_level),
-                         ("fix_dept", self.tr("确定责任部门"), self.fix_department),
-                         ("issue", self.tr("签发通知单"), self.issue_from_sheet),
-                         ("complete", self.tr("办结"), self.complete_sheet),
-                         ("print_sheet", self.tr("打印"), self.print_selected)]
-        notice_buttons = [("new_notice", self.tr("新通知单（日常检查）"), self.new_notice),
-                          ("sign_notice", self.tr("签收"), self.sign_notice),
-                          ("complete_notice", self.tr("完成"), self.complete_notice),
-                          ("accept_notice", self.tr("验收"), self.accept_notice),
-                          ("print_notice", self.tr("打印"), self.print_selected)]
+        sheet_buttons = [
+            ("sign", self.tr("签署意见"), self.sign_level),
+            ("fix_dept", self.tr("确定责任部门"), self.fix_department),
+            ("issue", self.tr("签发通知单"), self.issue_from_sheet),
+            ("complete", self.tr("办结"), self.complete_sheet),
+            ("print_sheet", self.tr("打印"), self.print_selected),
+        ]
+        notice_buttons = [
+            ("new_notice", self.tr("新通知单（日常检查）"), self.new_notice),
+            ("sign_notice", self.tr("签收"), self.sign_notice),
+            ("complete_notice", self.tr("完成"), self.complete_notice),
+            ("accept_notice", self.tr("验收"), self.accept_notice),
+            ("print_notice", self.tr("打印"), self.print_selected),
+        ]
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self._group(self.tr("工作传签单"), self.sheets, sheet_buttons))
         lists.addWidget(self._group(self.tr("工作安排通知单"), self.notices, notice_buttons))
@@ -113,8 +142,9 @@ class EscalationTab(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
 
-    def _group(self, title: str, table: QTableWidget,
-               buttons: list[tuple[str, str, Callable[[], None]]]) -> QGroupBox:
+    def _group(
+        self, title: str, table: QTableWidget, buttons: list[tuple[str, str, Callable[[], None]]]
+    ) -> QGroupBox:
         box = QGroupBox(title)
         row = QHBoxLayout()
         for key, text, slot in buttons:
@@ -137,8 +167,7 @@ class EscalationTab(QWidget):
         """Refill both lists, keeping the selected record selected."""
         keep = self.selected
         self._fill(self.sheets, [_sheet_row(r) for r in self.escalation.sheet_summaries()])
-        self._fill(self.notices, [_notice_row(r, self._source_of)
-                                  for r in self.escalation.notice_summaries()])
+        self._fill(self.notices, [_notice_row(r) for r in self.escalation.notice_summaries()])
         self.selected = None
         if keep is not None:
             self.select(*keep)
@@ -165,8 +194,7 @@ class EscalationTab(QWidget):
                 return
 
     def _selected(self, kind: str) -> None:
-        table, other = ((self.sheets, self.notices) if kind == SHEET
-                        else (self.notices, self.sheets))
+        table, other = (self.sheets, self.notices) if kind == SHEET else (self.notices, self.sheets)
         rows = table.selectionModel().selectedRows()
         record_id = _id_at(table, rows[0].row()) if rows else None
         if record_id is not None:
@@ -197,31 +225,21 @@ class EscalationTab(QWidget):
             self.detail.setHtml(sheet_html(record) if kind == SHEET else notice_html(record))
         sheet = record if kind == SHEET else None
         notice = record if kind == NOTICE else None
-        open_sheet = sheet is not None and sheet.is_open
-        enabled = {
-            "sign": open_sheet and bool(sheets.levels_above(sheet)),  # type: ignore[arg-type]
-            "fix_dept": open_sheet,
-            "issue": open_sheet,
-            "complete": open_sheet and bool(sheet and sheet.levels),
-            "print_sheet": sheet is not None,
-            "new_notice": True,
-            "sign_notice": notice is not None and not notice.signed_by,
-            "complete_notice": notice is not None and notice.completed_at is None,
-            "accept_notice": notice is not None and notice.completed_at is not None
-            and notice.accepted_on is None,
-            "print_notice": notice is not None,
-        }
-        for key, on in enabled.items():
-            self.action_buttons[key].setEnabled(on)
-
-    def _source_of(self, notice_id: int) -> str:
-        # notice_summaries() carries no 来源 yet; the list is short, so read the notice.
-        return str(self.escalation.notice(notice_id).source.value)
+        steps = {s.value for s in sheet_steps(sheet)} if sheet is not None else set()
+        steps |= {s.value for s in notice_steps(notice)} if notice is not None else set()
+        steps.add("new_notice")
+        if sheet is not None:
+            steps.add("print_sheet")
+        if notice is not None:
+            steps.add("print_notice")
+        for key, button in self.action_buttons.items():
+            button.setEnabled(key in steps)
 
     # ----- actions: each opens its dialog; the dialog makes the service call
     def sign_level(self) -> None:
-        self._run(lambda r: sheets.SignLevelDialog(self.escalation, r, self,
-                                                   reference=self.reference))
+        self._run(
+            lambda r: sheets.SignLevelDialog(self.escalation, r, self, reference=self.reference)
+        )
 
     def fix_department(self) -> None:
         self._run(lambda r: sheets.FixDepartmentDialog(self.escalation, self.reference, r, self))
@@ -230,27 +248,34 @@ class EscalationTab(QWidget):
         self._run(lambda r: sheets.CompleteSheetDialog(self.escalation, self.reference, r, self))
 
     def issue_from_sheet(self) -> None:
-        self._run(lambda r: notices.WorkNoticeDialog(self.escalation, self.reference, r, self),
-                  select_result=NOTICE)
+        self._run(
+            lambda r: notices.WorkNoticeDialog(self.escalation, self.reference, r, self),
+            select_result=NOTICE,
+        )
 
     def new_notice(self) -> None:
-        self._run(lambda _r: notices.WorkNoticeDialog(self.escalation, self.reference, None,
-                                                      self), need_record=False,
-                  select_result=NOTICE)
+        self._run(
+            lambda _r: notices.WorkNoticeDialog(self.escalation, self.reference, None, self),
+            need_record=False,
+            select_result=NOTICE,
+        )
 
     def sign_notice(self) -> None:
-        self._run(lambda r: notices.SignNoticeDialog(self.escalation, r, self,
-                                                     reference=self.reference))
+        self._run(
+            lambda r: notices.SignNoticeDialog(self.escalation, r, self, reference=self.reference)
+        )
 
     def complete_notice(self) -> None:
         self._run(lambda r: notices.CompleteNoticeDialog(self.escalation, r, self))
 
     def accept_notice(self) -> None:
-        self._run(lambda r: notices.AcceptNoticeDialog(self.escalation, r, self,
-                                                       reference=self.reference))
+        self._run(
+            lambda r: notices.AcceptNoticeDialog(self.escalation, r, self, reference=self.reference)
+        )
 
-    def _run(self, make: Callable[[Any], QDialog], *, need_record: bool = True,
-             select_result: str = "") -> None:
+    def _run(
+        self, make: Callable[[Any], QDialog], *, need_record: bool = True, select_result: str = ""
+    ) -> None:
         record = self.current()
         if need_record and record is None:
             return
@@ -270,8 +295,11 @@ class EscalationTab(QWidget):
             return
         kind = self.selected[0] if self.selected else ""
         try:
-            pdf = (self.printing.transfer_pdf(record.no) if kind == SHEET
-                   else self.printing.notice_pdf(record.no))
+            pdf = (
+                self.printing.transfer_pdf(record.no)
+                if kind == SHEET
+                else self.printing.notice_pdf(record.no)
+            )
             path = self.prints_dir / f"{record.no}.pdf"
             try:
                 path = self.printing.save(pdf, path)
@@ -304,17 +332,33 @@ def _day(value: object) -> str:
 
 
 def _sheet_row(r: dict[str, Any]) -> tuple[int, list[str]]:
-    state = (_tr("已办结") if r.get("completed_on")
-             else _tr("签署中") if r.get("last_level") else _tr("待签署"))
-    return r["id"], [r["no"], _day(r["raised_on"]), r["subject"] or "",
-                     r.get("complaint_no") or "", r.get("last_level") or "—", state]
+    state = (
+        _tr("已办结")
+        if r.get("completed_on")
+        else _tr("签署中")
+        if r.get("last_level")
+        else _tr("待签署")
+    )
+    return r["id"], [
+        r["no"],
+        _day(r["raised_on"]),
+        r["subject"] or "",
+        r.get("complaint_no") or "",
+        r.get("last_level") or "—",
+        state,
+    ]
 
 
-def _notice_row(r: dict[str, Any],
-                source_of: Callable[[int], str]) -> tuple[int, list[str]]:
-    source = (_tr("传签单 %1").replace("%1", r["transfer_no"]) if r.get("transfer_no")
-              else r.get("source") or source_of(r["id"]))
-    state = (_tr("已验收") if r.get("accepted_on") else _tr("已完成") if r.get("completed_at")
-             else _tr("未完成"))
+def _notice_row(r: dict[str, Any]) -> tuple[int, list[str]]:
+    source = (
+        _tr("传签单 %1").replace("%1", r["transfer_no"]) if r.get("transfer_no") else r["source"]
+    )
+    state = (
+        _tr("已验收")
+        if r.get("accepted_on")
+        else _tr("已完成")
+        if r.get("completed_at")
+        else _tr("未完成")
+    )
     content = " ".join(str(r.get("content") or "").split())
     return r["id"], [r["no"], _day(r["issued_on"]), r["to_dept"] or "", content, source, state]

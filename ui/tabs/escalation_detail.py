@@ -40,69 +40,84 @@ def _v(value: object) -> str:
 
 
 def _rows(pairs: list[tuple[str, object]]) -> str:
-    return "".join(f"<tr><td class='k'>{html.escape(k)}</td><td>{_v(v)}</td></tr>"
-                   for k, v in pairs)
+    return "".join(
+        f"<tr><td class='k'>{html.escape(k)}</td><td>{_v(v)}</td></tr>" for k, v in pairs
+    )
 
 
 def sheet_html(s: TransferSheet) -> str:
     """工作传签单 as on paper: head, the level boxes lowest first, the result."""
     title = _tr("工作传签单") + f" {html.escape(s.no)}"
     state = _tr("已办结") if not s.is_open else _tr("办理中")
-    head = _rows([
-        (_tr("日期"), s.raised_on),
-        (_tr("发起人"), " ".join(filter(None, [s.initiator, s.initiator_dept]))),
-        (_tr("事由"), s.subject),
-        (_tr("关联投诉"), s.complaint_no),
-        (_tr("情况说明"), s.situation),
-        (_tr("建议处理意见"), s.proposal),
-    ])
+    head = _rows(
+        [
+            (_tr("日期"), s.raised_on),
+            (_tr("发起人"), " ".join(filter(None, [s.initiator, s.initiator_dept]))),
+            (_tr("事由"), s.subject),
+            (_tr("关联投诉"), s.complaint_no),
+            (_tr("情况说明"), s.situation),
+            (_tr("建议处理意见"), s.proposal),
+        ]
+    )
     signed = {lv.level: lv for lv in s.levels}
     boxes = ""
     for level in LEVEL_ORDER:
         lv = signed.get(level)
         if lv is None:
-            boxes += (f"<tr><td class='k'>{html.escape(level.value)}</td>"
-                      f"<td class='blank'>{_tr('（未签）')}</td></tr>")
+            boxes += (
+                f"<tr><td class='k'>{html.escape(level.value)}</td>"
+                f"<td class='blank'>{_tr('（未签）')}</td></tr>"
+            )
             continue
-        boxes += (f"<tr><td class='k'>{html.escape(level.value)}</td><td>{_v(lv.opinion)}"
-                  f"<br><span style='color:#555'>{_tr('签名')}：{_v(lv.signer)}　"
-                  f"{_tr('日期')}：{_v(lv.signed_on)}</span></td></tr>")
-    tail = _rows([
-        (_tr("确定责任部门"), s.responsible_dept),
-        (_tr("通知单编号"), s.notice_no),
-        (_tr("处理结果"), s.result),
-        (_tr("答复顾客情况"), s.customer_reply),
-        (_tr("完成日期"), s.completed_on),
-        (_tr("经办人"), s.handled_by),
-    ])
-    return (f"{CSS}<h3>{title}　<small>{state}</small></h3>"
-            f"<table width='100%'>{head}{boxes}{tail}</table>")
+        boxes += (
+            f"<tr><td class='k'>{html.escape(level.value)}</td><td>{_v(lv.opinion)}"
+            f"<br><span style='color:#555'>{_tr('签名')}：{_v(lv.signer)}　"
+            f"{_tr('日期')}：{_v(lv.signed_on)}</span></td></tr>"
+        )
+    tail = _rows(
+        [
+            (_tr("确定责任部门"), s.responsible_dept),
+            (_tr("通知单编号"), s.notice_no),
+            (_tr("处理结果"), s.result),
+            (_tr("答复顾客情况"), s.customer_reply),
+            (_tr("完成日期"), s.completed_on),
+            (_tr("经办人"), s.handled_by),
+        ]
+    )
+    return (
+        f"{CSS}<h3>{title}　<small>{state}</small></h3>"
+        f"<table width='100%'>{head}{boxes}{tail}</table>"
+    )
 
 
 def notice_html(n: WorkNotice) -> str:
     """工作安排通知单 as on paper."""
     source = n.source.value + (f" {n.transfer_no}" if n.transfer_no else "")
-    signed = " ".join(filter(None, [n.signed_by, f"{n.signed_at:%Y-%m-%d %H:%M}"
-                                    if n.signed_at else ""]))
-    rows = _rows([
-        (_tr("签发日期"), n.issued_on),
-        (_tr("签发人"), n.issuer),
-        (_tr("接收部门"), n.to_dept),
-        (_tr("接收人"), n.receiver),
-        (_tr("来源"), source),
-        (_tr("工作内容"), n.content),
-        (_tr("要求"), n.requirement),
-        (_tr("完成时限"), n.due_at),
-        (_tr("接收人签收"), signed),
-        (_tr("完成情况"), n.outcome),
-        (_tr("完成时间"), n.completed_at),
-        (_tr("验收意见"), n.acceptance),
-        (_tr("验收人"), n.accepted_by),
-        (_tr("验收日期"), n.accepted_on),
-    ])
+    signed = " ".join(
+        filter(None, [n.signed_by, f"{n.signed_at:%Y-%m-%d %H:%M}" if n.signed_at else ""])
+    )
+    rows = _rows(
+        [
+            (_tr("签发日期"), n.issued_on),
+            (_tr("签发人"), n.issuer),
+            (_tr("接收部门"), n.to_dept),
+            (_tr("接收人"), n.receiver),
+            (_tr("来源"), source),
+            (_tr("工作内容"), n.content),
+            (_tr("要求"), n.requirement),
+            (_tr("完成时限"), n.due_at),
+            (_tr("接收人签收"), signed),
+            (_tr("完成情况"), n.outcome),
+            (_tr("完成时间"), n.completed_at),
+            (_tr("验收意见"), n.acceptance),
+            (_tr("验收人"), n.accepted_by),
+            (_tr("验收日期"), n.accepted_on),
+        ]
+    )
     title = _tr("工作安排通知单") + f" {html.escape(n.no)}"
-    return (f"{CSS}<h3>{title}　<small>{notice_state(n)}</small></h3>"
-            f"<table width='100%'>{rows}</table>")
+    return (
+        f"{CSS}<h3>{title}　<small>{notice_state(n)}</small></h3><table width='100%'>{rows}</table>"
+    )
 
 
 def notice_state(n: WorkNotice) -> str:

@@ -43,8 +43,9 @@ class DateTimeInput(QLineEdit):
     display_format = "%Y-%m-%d %H:%M"
     example = "2026-11-22 09:30"
 
-    def __init__(self, parent: QWidget | None = None, *, now: Now | None = None,
-                 optional: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, now: Now | None = None, optional: bool = False
+    ) -> None:
         super().__init__(parent)
         self._now = now
         self._optional = optional
@@ -131,8 +132,9 @@ class DateTimeInput(QLineEdit):
         if self._button is not None:
             hint = self._button.sizeHint()
             height = min(hint.height(), self.height() - 4)
-            self._button.setGeometry(self.width() - hint.width() - 2,
-                                     (self.height() - height) // 2, hint.width(), height)
+            self._button.setGeometry(
+                self.width() - hint.width() - 2, (self.height() - height) // 2, hint.width(), height
+            )
 
     # ----- the parts the date-only variant changes
     def _parse(self, text: str) -> datetime | None:
@@ -151,8 +153,9 @@ class DateTimeInput(QLineEdit):
         return self.tr("现在")
 
     def _hint(self) -> str:
-        return self.tr("可输入 2026-11-22 09:30、2026/11/22 9:30、2026年11月22日 9时30分；"
-                       "Ctrl+; 填入当前时间")
+        return self.tr(
+            "可输入 2026-11-22 09:30、2026/11/22 9:30、2026年11月22日 9时30分；Ctrl+; 填入当前时间"
+        )
 
     def _edited(self, _text: str) -> None:
         if self._error:
@@ -186,9 +189,11 @@ class DateInput(DateTimeInput):
             return parse_datetime(text).replace(hour=0, minute=0, second=0)
         except ValueError as e:
             if str(e).startswith("无法识别"):
-                raise ValueError(self.tr("无法识别的日期：%1（示例：%2）")
-                                 .replace("%1", text.strip()[:40])
-                                 .replace("%2", self.example)) from None
+                raise ValueError(
+                    self.tr("无法识别的日期：%1（示例：%2）")
+                    .replace("%1", text.strip()[:40])
+                    .replace("%2", self.example)
+                ) from None
             raise
 
     def _format(self, value: datetime | date) -> str:

@@ -50,17 +50,22 @@ def show_workflow_error(parent: QWidget | None, error: WorkflowError) -> None:
 
 def show_save_failure(parent: QWidget | None, error: Exception) -> None:
     """The database or disk refused the write; what was typed stays in the dialog."""
-    QMessageBox.critical(parent, _tr("保存失败"),
-                         _tr("保存没有成功，填写的内容仍保留在窗口中，可稍后再试。\n\n原因：")
-                         + str(error))
+    QMessageBox.critical(
+        parent,
+        _tr("保存失败"),
+        _tr("保存没有成功，填写的内容仍保留在窗口中，可稍后再试。\n\n原因：") + str(error),
+    )
 
 
 def confirm_discard(parent: QWidget | None) -> bool:
     """Ask before throwing away typed text (Esc / 取消)."""
     answer = QMessageBox.question(
-        parent, _tr("放弃填写"), _tr("填写的内容还没有保存，确定放弃吗？"),
+        parent,
+        _tr("放弃填写"),
+        _tr("填写的内容还没有保存，确定放弃吗？"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -83,8 +88,10 @@ class FieldErrors(QObject):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; background: #fdecea; "
-                                  "border: 1px solid #f5c2c0; padding: 6px; }")
+        self.banner.setStyleSheet(
+            f"QLabel {{ color: {ERROR_COLOUR}; background: #fdecea; "
+            "border: 1px solid #f5c2c0; padding: 6px; }"
+        )
         self.banner.hide()
 
     def wrap(self, name: str, widget: QWidget) -> QWidget:
@@ -116,8 +123,11 @@ class FieldErrors(QObject):
 
     def input_errors(self) -> list[FieldError]:
         """Date-time fields whose text cannot be read (checked before calling a service)."""
-        return [FieldError(name, widget.error()) for name, (widget, _) in self._fields.items()
-                if isinstance(widget, DateTimeInput) and widget.isEnabled() and widget.error()]
+        return [
+            FieldError(name, widget.error())
+            for name, (widget, _) in self._fields.items()
+            if isinstance(widget, DateTimeInput) and widget.isEnabled() and widget.error()
+        ]
 
     def show(self, errors: list[FieldError]) -> None:
         """Each message at its field; unknown fields in the banner; focus the first bad one."""
@@ -173,15 +183,19 @@ class FieldErrors(QObject):
             return
         layout.activate()
         width = self._parent.width()
-        need = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
-                else layout.totalSizeHint().height())
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
         if need > self._parent.height():
             self._parent.resize(width, need)
 
     def _mark(self, name: str, message: str) -> None:
         widget, label = self._fields[name]
-        label.setText("\n".join(filter(None, [label.text() if not label.isHidden() else "",
-                                              message])))
+        label.setText(
+            "\n".join(filter(None, [label.text() if not label.isHidden() else "", message]))
+        )
         label.show()
         mark_invalid(widget, True)
 
@@ -190,8 +204,7 @@ class FieldErrors(QObject):
             self.clear(name)
 
         if isinstance(widget, DateTimeInput):
-            widget.errorChanged.connect(
-                lambda message: self.show_field(name, message))
+            widget.errorChanged.connect(lambda message: self.show_field(name, message))
             widget.textEdited.connect(clear)
         elif isinstance(widget, QLineEdit | QPlainTextEdit):
             widget.textChanged.connect(clear)
@@ -220,7 +233,8 @@ class FormKeys(QObject):
         self._save = save
         for w in dialog.findChildren(QWidget):
             if isinstance(w, QLineEdit | QComboBox | QPlainTextEdit) or (
-                    isinstance(w, QAbstractButton) and w.isCheckable()):
+                isinstance(w, QAbstractButton) and w.isCheckable()
+            ):
                 w.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

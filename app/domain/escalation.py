@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.errors import FieldError, ValidationError, WorkflowError
-from app.domain.text_checks import LONG, MEDIUM, SHORT, check_texts
+from app.domain.text_checks import LONG, MEDIUM, SHORT, check_texts, missing
 
 
 class Level(StrEnum):
@@ -110,11 +110,7 @@ def add_level_opinion(sheet: TransferSheet, opinion: LevelOpinion) -> TransferSh
             ("signer", "签名", opinion.signer, SHORT, False),
         ]
     )
-    errors += [
-        FieldError(name, message)
-        for name, message in (("opinion", "请填写意见"), ("signer", "请填写签名人"))
-        if not getattr(opinion, name).strip()
-    ]
+    errors += missing(opinion, (("opinion", "请填写意见"), ("signer", "请填写签名人")))
     if errors:
         raise ValidationError(errors)
     return replace(sheet, levels=[*sheet.levels, opinion])
@@ -128,6 +124,13 @@ def complete_sheet(
         raise WorkflowError("传签单已办结")
     if not sheet.levels:
         raise WorkflowError("传签单还没有任何一级签署意见，不能办结")
+    done = replace(
+        sheet,
+        result=result,
+        customer_reply=customer_reply,
+        completed_on=completed_on,
+        handled_by=handled_by,
+    )
     errors = check_texts(
         [
             ("result", "处理结果", result, MEDIUM, True),
@@ -135,25 +138,12 @@ def complete_sheet(
             ("handled_by", "经办人", handled_by, SHORT, False),
         ]
     )
-    errors += [
-        FieldError(name, message)
-        for name, message, value in (
-            ("result", "请填写处理结果", result),
-            ("handled_by", "请填写经办人", handled_by),
-        )
-        if not value.strip()
-    ]
+    errors += missing(done, (("result", "请填写处理结果"), ("handled_by", "请填写经办人")))
     if completed_on < sheet.raised_on:
         errors.append(FieldError("completed_on", "完成日期早于传签单日期"))
     if errors:
         raise ValidationError(errors)
-    return replace(
-        sheet,
-        result=result,
-        customer_reply=customer_reply,
-        completed_on=completed_on,
-        handled_by=handled_by,
-    )
+    return done
 
 
 def validate_sheet(sheet: TransferSheet) -> None:
@@ -166,15 +156,10 @@ def validate_sheet(sheet: TransferSheet) -> None:
             ("proposal", "建议处理意见", sheet.proposal, MEDIUM, True),
         ]
     )
-    errors += [
-        FieldError(name, message)
-        for name, message in (
-            ("initiator", "请填写发起人"),
-            ("subject", "请填写事由"),
-            ("situation", "请填写情况说明"),
-        )
-        if not getattr(sheet, name).strip()
-    ]
+    errors += missing(
+        sheet,
+        (("initiator", "请填写发起人"), ("subject", "请填写事由"), ("situation", "请填写情况说明")),
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -191,15 +176,10 @@ def validate_notice(notice: WorkNotice) -> None:
             ("acceptance", "验收意见", notice.acceptance, MEDIUM, True),
         ]
     )
-    errors += [
-        FieldError(name, message)
-        for name, message in (
-            ("issuer", "请填写签发人"),
-            ("to_dept", "请选择接收部门"),
-            ("content", "请填写工作内容"),
-        )
-        if not getattr(notice, name).strip()
-    ]
+    errors += missing(
+        notice,
+        (("issuer", "请填写签发人"), ("to_dept", "请选择接收部门"), ("content", "请填写工作内容")),
+    )
     if notice.source == NoticeSource.TRANSFER and notice.transfer_id is None:
         errors.append(FieldError("source", "来源为工作传签单时须关联传签单"))
     if notice.due_at is not None and notice.due_at.date() < notice.issued_on:

@@ -30,3 +30,8 @@ def check_texts(checks: list[tuple[str, str, str, int, bool]]) -> list[FieldErro
     """(field, label, value, limit, multiline) for each field; the problems found."""
     found = (check_text(f, label, v, limit=n, multiline=m) for f, label, v, n, m in checks)
     return [e for e in found if e is not None]
+
+
+def missing(record: object, required: tuple[tuple[str, str], ...]) -> list[FieldError]:
+    """(field, message) pairs whose text field on `record` is blank."""
+    return [FieldError(f, message) for f, message in required if not getattr(record, f).strip()]

@@ -113,7 +113,7 @@ STATEMENTS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT ''
     )""",
     "CREATE INDEX complaint_events_complaint ON complaint_events (complaint_id)",
-    # Bigram index: see app/store/search_text.py. rowid = complaints.id.
+    # Bigram index: see app/store/search_text.py. rowid = complaints.id (re-keyed in schema 2).
     """CREATE VIRTUAL TABLE complaint_search USING fts5(
         body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1'
     )""",

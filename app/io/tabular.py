@@ -21,12 +21,9 @@ import codecs
 import csv
 import io
 import math
-import os
-import secrets
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
@@ -39,6 +36,8 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+from app.io.atomic import atomic_file
 
 __all__ = [
     "ColumnMap",
@@ -298,10 +297,13 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[obje
     if suffix not in (CSV_SUFFIX, XLSX_SUFFIX):
         raise TableError("只支持 .csv 和 .xlsx 文件")
     _check_write_headers(headers)
-    with _atomic_file(path) as raw:
-        if suffix == CSV_SUFFIX:
-            return _write_csv(raw, headers, rows)
-        return _write_xlsx(raw, headers, rows)
+    try:
+        with atomic_file(path) as raw:
+            if suffix == CSV_SUFFIX:
+                return _write_csv(raw, headers, rows)
+            return _write_xlsx(raw, headers, rows)
+    except OSError as e:
+        raise _write_error(path, e) from e
 
 
 def _check_write_headers(headers: Sequence[str]) -> None:
@@ -334,7 +336,7 @@ def _write_csv(raw: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[ob
             count += 1
         text.flush()
     finally:
-        text.detach()  # the raw file belongs to _atomic_file
+        text.detach()  # the raw file belongs to atomic_file
     return count
 
 
@@ -463,50 +465,6 @@ def _display_width(value: object) -> int:
         sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[: _MAX_WIDTH * 2])
         for line in text.splitlines() or [""]
     )
-
-
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A new file beside `path`, moved over it only when the with-block succeeds."""
-    folder = path.parent
-    try:
-        while True:
-            tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-            try:
-                # 0o666 lets the umask decide, as for any other new file.
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-                break
-            except FileExistsError:
-                continue
-    except OSError as e:
-        raise _write_error(path, e) from e
-    try:
-        with open(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.replace(tmp, path)
-        except OSError as e:
-            raise _write_error(path, e) from e
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_folder(folder)
-
-
-_O_BINARY: int = getattr(os, "O_BINARY", 0)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX); Windows cannot open a folder, and needs no help."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _write_error(path: Path, e: OSError) -> TableError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from app.db.connection import Database
@@ -22,7 +22,7 @@ from app.domain.complaint import (
 from app.domain.id_list import IdList
 from app.domain.listing import SORT_COLUMNS, ComplaintFilter, ComplaintRow, QuickView, Sort
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_in, enum_out
-from app.store.search_text import index_text, match_expression
+from app.store.search_text import ID_MASK, index_text, match_expression, search_key
 
 PREFIX = "TS"  # 投诉
 _TEXT_FIELDS = (
@@ -179,6 +179,9 @@ class ComplaintStore:
             "updated_at": dt_out(now),
         }
         sets = ", ".join(f"{k} = :{k}" for k in row)
+        old_received = self.database.scalar(
+            "SELECT received_at FROM complaints WHERE id = ?", (c.id,)
+        )
         self.database.conn.execute(
             f"UPDATE complaints SET {sets} WHERE id = :id", row | {"id": c.id}
         )
@@ -186,7 +189,7 @@ class ComplaintStore:
             "DELETE FROM complaint_past_visits WHERE complaint_id = ?", (c.id,)
         )
         self._write_past_visits(c.id, c.past_visits)
-        self._reindex(c.id, row)
+        self._reindex(c.id, row, old_received)
 
     def set_due(self, complaint_id: int, due_at: datetime, estimated: bool) -> None:
         self.database.conn.execute(
@@ -221,13 +224,17 @@ class ComplaintStore:
             ],
         )
 
-    def _reindex(self, complaint_id: int, row: dict[str, Any]) -> None:
+    def _reindex(
+        self, complaint_id: int, row: dict[str, Any], old_received: str | None = None
+    ) -> None:
+        """(Re)write the record's search entry, keyed by its receipt time and id."""
         body = index_text(*(str(row.get(f) or "") for f in _TEXT_FIELDS))
         conn = self.database.conn
-        conn.execute("DELETE FROM complaint_search WHERE rowid = ?", (complaint_id,))
-        conn.execute(
-            "INSERT INTO complaint_search (rowid, body) VALUES (?, ?)", (complaint_id, body)
-        )
+        if old_received is not None:
+            old_key = search_key(dt_in_required(old_received), complaint_id)
+            conn.execute("DELETE FROM complaint_search WHERE rowid = ?", (old_key,))
+        key = search_key(dt_in_required(row["received_at"]), complaint_id)
+        conn.execute("INSERT INTO complaint_search (rowid, body) VALUES (?, ?)", (key, body))
 
     # ----- reading one
     def get(self, complaint_id: int) -> Complaint | None:
@@ -279,15 +286,17 @@ class ComplaintStore:
 
         Unfiltered, the sort column's index gives the order. With a narrowing filter the
         "+" keeps SQLite from walking the sort index row by row: it finds the matching rows
-        through the filter's index and sorts only those.
+        through the filter's index (or the text index) and sorts only those.
         """
-        where, params = self._where(flt, now)
         column = sort.column if sort.column in SORT_COLUMNS else "received_at"
         direction = "DESC" if sort.descending else "ASC"
-        key = f"+c.{column}" if flt.narrows else f"c.{column}"
         head = "" if limit is None else f" LIMIT {int(limit)}"
+        if column == "received_at" and _text_only(flt):
+            return self._search_in_key_order(flt, direction, head)
+        where, params = self._where(flt, now)
+        key = f"+c.{column}" if flt.narrows else f"c.{column}"
         sql = (
-            f"SELECT group_concat(id) FROM (SELECT c.id FROM complaints c WHERE {where} "
+            f"SELECT group_concat(id) FROM (SELECT c.id FROM {self._source(flt)} WHERE {where} "
             f"ORDER BY {key} {direction}, c.id {direction}{head})"
         )
         return IdList(self.database.reader().execute(sql, params).fetchone()[0])
@@ -307,10 +316,15 @@ class ComplaintStore:
 
     def count(self, flt: ComplaintFilter | None = None, now: datetime | None = None) -> int:
         """How many complaints match (all of them without a filter)."""
-        if flt is None:
+        where, params = self._where(flt or ComplaintFilter(), now or datetime.now())
+        if where == "1":  # SQLite counts a whole table without reading it
             return int(self.database.scalar("SELECT count(*) FROM complaints"))
-        where, params = self._where(flt, now or datetime.now())
-        return int(self.database.scalar(f"SELECT count(*) FROM complaints c WHERE {where}", params))
+        return int(
+            self.database.scalar(
+                f"SELECT count(*) FROM {self._source(flt or ComplaintFilter())} WHERE {where}",
+                params,
+            )
+        )
 
     def iter_all(self, ids: Sequence[int] | None = None) -> Iterator[Complaint]:
         """Every complaint (or these), oldest first, for export: one page in memory at a time."""
@@ -394,10 +408,42 @@ class ComplaintStore:
         expression = match_expression(flt.text)
         if expression:
             params["match"] = expression
-            clauses.append(
-                "c.id IN (SELECT rowid FROM complaint_search WHERE complaint_search MATCH :match)"
-            )
+            clauses.append("complaint_search MATCH :match")
         return " AND ".join(clauses), params
+
+    def _search_in_key_order(self, flt: ComplaintFilter, direction: str, head: str) -> IdList:
+        """A plain search (words, perhaps dates) in receipt order: the index's own order."""
+        clauses = ["complaint_search MATCH :match"]
+        params: dict[str, object] = {"match": match_expression(flt.text)}
+        if flt.received_from:
+            params["k0"] = search_key(datetime.combine(flt.received_from, time()), 0)
+            clauses.append("rowid >= :k0")
+        if flt.received_to:
+            params["k1"] = search_key(datetime.combine(flt.received_to, time()) + timedelta(1), 0)
+            clauses.append("rowid < :k1")
+        sql = (
+            f"SELECT group_concat(rowid & {ID_MASK}) FROM (SELECT rowid FROM complaint_search "
+            f"WHERE {' AND '.join(clauses)} ORDER BY rowid {direction}{head})"
+        )
+        return IdList(self.database.reader().execute(sql, params).fetchone()[0])
+
+    @staticmethod
+    def _source(flt: ComplaintFilter) -> str:
+        """What the list reads: a text search joins its hits to the narrow list index."""
+        if match_expression(flt.text) is None:
+            return "complaints c"
+        return (
+            "complaint_search JOIN complaints c INDEXED BY complaints_list "
+            f"ON c.id = (complaint_search.rowid & {ID_MASK})"
+        )
+
+
+def _text_only(flt: ComplaintFilter) -> bool:
+    """A search with nothing but words (and perhaps a date range)."""
+    plain = ComplaintFilter(
+        text=flt.text, received_from=flt.received_from, received_to=flt.received_to
+    )
+    return match_expression(flt.text) is not None and flt == plain
 
 
 def _list_row(r: dict[str, Any]) -> ComplaintRow:

@@ -11,8 +11,21 @@ phrase never matches across a gap.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 _RUN = re.compile(r"[^\W_]+")
+
+# The index's rowid is the record's search key: its receipt minute (since 1900) in the high
+# bits and its id in the low 32, so the index hands back hits already in the list's default
+# order (newest first) with no lookup or sort, and a date range is a rowid range.
+ID_BITS = 32
+ID_MASK = (1 << ID_BITS) - 1
+_EPOCH = datetime(1900, 1, 1)
+
+
+def search_key(received_at: datetime, record_id: int) -> int:
+    minutes = int((received_at - _EPOCH).total_seconds()) // 60
+    return (minutes << ID_BITS) | record_id
 
 
 def _runs(text: str) -> list[str]:

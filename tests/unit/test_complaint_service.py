@@ -264,3 +264,45 @@ def test_a_notice_goes_signed_completed_accepted_once_each(services: Services) -
         escalation.accept_notice(
             n.id, acceptance="x", accepted_by="钱", accepted_on=date(2026, 11, 21)
         )
+
+
+def test_search_order_is_the_same_on_every_query_path(services: Services) -> None:
+    import random
+
+    rng = random.Random(3)
+    times = [
+        FRIDAY - timedelta(days=rng.randrange(600), minutes=rng.randrange(1440)) for _ in range(40)
+    ]
+    times += [times[0]] * 3  # same minute: newest id first
+    made = [new(services, received_at=t, content=f"电梯故障{i}") for i, t in enumerate(times)]
+    expected = [c.id for c in sorted(made, key=lambda c: (c.received_at, c.id), reverse=True)]
+    plain = services.complaints.list_ids(ComplaintFilter(text="电梯"), Sort())
+    assert list(plain) == expected  # straight from the search index
+    joined = services.complaints.list_ids(ComplaintFilter(text="电梯", view=QuickView.OPEN), Sort())
+    assert list(joined) == expected  # through the list index
+    ascending = services.complaints.list_ids(ComplaintFilter(text="电梯"), Sort(descending=False))
+    assert list(ascending) == expected[::-1]
+    d0, d1 = date(2026, 1, 1), date(2026, 6, 30)
+    in_range = services.complaints.list_ids(
+        ComplaintFilter(text="电梯", received_from=d0, received_to=d1), Sort()
+    )
+    assert list(in_range) == [
+        i
+        for i, c in zip(
+            expected, sorted(made, key=lambda c: (c.received_at, c.id), reverse=True), strict=True
+        )
+        if d0 <= c.received_at.date() <= d1
+    ]
+    assert services.complaints.count(ComplaintFilter(text="电梯")) == len(made)
+
+
+def test_corrected_receipt_time_moves_the_search_entry(services: Services) -> None:
+    import dataclasses
+
+    a = new(services, content="水管爆裂")
+    b = new(services, content="水管漏水", received_at=FRIDAY + timedelta(hours=1))
+    services.complaints.correct_intake(
+        dataclasses.replace(a, received_at=FRIDAY + timedelta(hours=2))
+    )
+    assert list(services.complaints.list_ids(ComplaintFilter(text="水管"), Sort())) == [a.id, b.id]
+    assert services.complaints.count(ComplaintFilter(text="水管")) == 2

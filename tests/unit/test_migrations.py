@@ -69,3 +69,42 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(DatabaseTooNewError, match="请安装新版程序"):
         open_database(path)
+
+
+def test_the_search_key_migration_matches_the_store(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from app.db.schema_v2 import SQL_KEY
+    from app.store.search_text import search_key
+
+    conn = sqlite3.connect(":memory:")
+    for when, record_id in [
+        (datetime(2026, 11, 22, 9, 30), 1),
+        (datetime(1999, 12, 31, 23, 59), 4_000_000_000),
+        (datetime(2000, 2, 29, 0, 0), 77),
+        (datetime(2100, 1, 1, 0, 1), 5),
+    ]:
+        sql = SQL_KEY.format(received="?", id="?")
+        stored = when.isoformat(sep=" ", timespec="minutes")
+        assert conn.execute(f"SELECT {sql}", (stored, record_id)).fetchone()[0] == search_key(
+            when, record_id
+        )
+
+
+def test_search_works_after_upgrading_the_v1_fixture(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from app.domain.listing import ComplaintFilter, Sort
+    from app.store.complaints import ComplaintStore
+
+    path = tmp_path / "estate.db"
+    shutil.copy(FIXTURES / "schema_v1.db", path)
+    db = open_database(path)
+    store = ComplaintStore(db)
+    now = datetime(2026, 11, 22, 10, 0)
+    found = store.list_ids(ComplaintFilter(text="外墙渗水"), Sort(), now)
+    assert [store.get(i).content for i in found] == ["外墙渗水，雨天更严重"]
+    everything = list(store.list_ids(ComplaintFilter(text="栋"), Sort(), now))
+    received = [store.get(i).received_at for i in everything]
+    assert len(everything) > 5 and received == sorted(received, reverse=True)
+    db.close()

@@ -1,8 +1,8 @@
 """`estate-office` / `python -m app`: the window by default, plus headless commands.
 
-estate-office [--data-dir DIR] import households|complaints FILE
-estate-office [--data-dir DIR] export complaints -o FILE
-estate-office [--data-dir DIR] print complaint|transfer|notice NO -o FILE.pdf [--blank]
+estate-office [--data-dir DIR] import households|complaints|repairs FILE
+estate-office [--data-dir DIR] export complaints|repairs -o FILE
+estate-office [--data-dir DIR] print complaint|transfer|notice|workorder NO -o FILE.pdf [--blank]
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="数据文件夹（数据库为 DIR/estate.db）")
     commands = parser.add_subparsers(dest="command")
     imp = commands.add_parser("import", help="从 CSV/XLSX 导入（全部成功才写入）")
-    imp.add_argument("register", choices=("households", "complaints"))
+    imp.add_argument("register", choices=("households", "complaints", "repairs"))
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="导出为 CSV/XLSX")
-    exp.add_argument("register", choices=("complaints",))
+    exp.add_argument("register", choices=("complaints", "repairs"))
     exp.add_argument("-o", "--output", type=Path, required=True)
     prt = commands.add_parser("print", help="打印表单为 PDF")
-    prt.add_argument("form", choices=("complaint", "transfer", "notice"))
+    prt.add_argument("form", choices=("complaint", "transfer", "notice", "workorder"))
     prt.add_argument("no", nargs="?", help="编号（--blank 时不填）")
     prt.add_argument("-o", "--output", type=Path, required=True)
     prt.add_argument("--blank", action="store_true", help="打印空白表单")
@@ -66,11 +66,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(services: Services, args: argparse.Namespace) -> int:
     if args.command == "import":
-        importer = services.exchange if args.register == "complaints" else services.households
-        print(importer.import_file(args.file).summary())
+        if args.register == "complaints":
+            report = services.exchange.import_file(args.file)
+        elif args.register == "repairs":
+            report = services.repair_exchange.import_file(args.file)
+        else:
+            report = services.households.import_file(args.file)
+        print(report.summary())
     elif args.command == "export":
-        count = services.exchange.export_file(args.output)
-        print(f"已导出 {count} 条投诉记录到 {args.output}")
+        if args.register == "repairs":
+            count = services.repair_exchange.export_file(args.output)
+            print(f"已导出 {count} 条维修记录到 {args.output}")
+        else:
+            count = services.exchange.export_file(args.output)
+            print(f"已导出 {count} 条投诉记录到 {args.output}")
     elif args.command == "print":
         pdf = _form_pdf(services, args.form, None if args.blank else args.no)
         services.printing.save(pdf, args.output)
@@ -84,6 +93,8 @@ def _form_pdf(services: Services, form: str, no: str | None) -> bytes:
         return printing.complaint_pdf(None if no is None else services.complaints.get_by_no(no))
     if form == "transfer":
         return printing.transfer_pdf(no)
+    if form == "workorder":
+        return printing.work_order_pdf(None if no is None else services.repairs.get_by_no(no))
     return printing.notice_pdf(no)
 
 

@@ -34,6 +34,9 @@ from app.services import Services, open_services
 from app.store import numbering
 from app.store.complaints import PREFIX, ComplaintStore
 from app.store.reference import Household
+from bench.make_repairs import build_repairs
+
+NOW = datetime(2026, 11, 22, 9, 0)  # the estate's 'today'
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志明海燕春晓"
@@ -172,7 +175,7 @@ def progress(c: Complaint, rng: random.Random, now: datetime) -> Complaint:
 
 def build(services: Services, n_households: int, n_complaints: int, years: int, seed: int) -> None:
     rng = random.Random(seed)
-    now = datetime(2026, 11, 22, 9, 0)
+    now = NOW
     services.reference.save_households(households(n_households, rng))
     rooms = services.reference.household_labels()
     start = now - timedelta(days=365 * years)
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--households", type=int, default=5000)
     parser.add_argument("--complaints", type=int, default=200_000)
+    parser.add_argument("--repairs", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args()
@@ -203,11 +207,12 @@ def main() -> None:
     services = open_services(DataDir(args.data_dir))
     try:
         build(services, args.households, args.complaints, args.years, args.seed)
+        build_repairs(services, args.repairs, args.years, args.seed, NOW)
         services.database.conn.execute("PRAGMA optimize")
     finally:
         services.close()
     print(
-        f"{args.complaints} complaints, {args.households} households in "
+        f"{args.complaints} complaints, {args.repairs} repairs, {args.households} households in "
         f"{time.perf_counter() - started:.0f} s → {args.data_dir / 'estate.db'}"
     )
 

@@ -12,13 +12,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app.db import schema_v1, schema_v2
+from app.db import schema_v1, schema_v2, schema_v3
 from app.db.backup import backup_name, backup_to
 
 if TYPE_CHECKING:
     from app.db.connection import Database
 
-MIGRATIONS: tuple[Sequence[str], ...] = (schema_v1.STATEMENTS, schema_v2.STATEMENTS)
+MIGRATIONS: tuple[Sequence[str], ...] = (
+    schema_v1.STATEMENTS,
+    schema_v2.STATEMENTS,
+    schema_v3.STATEMENTS,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

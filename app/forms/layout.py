@@ -2,13 +2,15 @@
 
 A row's height follows its fullest cell; a row that does not fit in what is left of a page is
 split between two lines and continues on the next page, as often as needed, so nothing is cut.
+A `Table` (a grey header row of column titles over ruled rows) never splits a row: a row that
+does not fit moves to the next page, and the header is printed again above it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -35,12 +37,15 @@ SIDE_WIDTH = 22.0  # the vertical section label column
 SIDE_LEADING = 14.0
 KEEP_SECTION = 160.0  # a section shorter than this is never split across pages
 
+Align: TypeAlias = Literal["left", "centre", "right"]
+
 
 @dataclass(frozen=True)
 class Field:
     """A label cell and its value cell; `weight` is its share of the row's width.
 
-    `sign` puts a signature line ("签名：____ 日期：__") at the bottom right of the box.
+    `sign` puts a signature line ("签名：____ 日期：__") at the bottom right of the box;
+    `align` places the value's lines in the box ("right" for amounts).
     """
 
     label: str
@@ -48,6 +53,7 @@ class Field:
     weight: float = 1.0
     label_width: float | None = None
     sign: Signature | None = None
+    align: Align = "left"
 
 
 class Row:
@@ -62,17 +68,49 @@ class Row:
         self.lines = lines
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a `Table`: its title, its share of the width, how its values align."""
+
+    title: str
+    weight: float = 1.0
+    align: Align = "left"
+
+
+class Table:
+    """A ruled table: a grey header row of column titles, then one row per entry.
+
+    Cells are values like a field's (text, `Choice`, `DateSlot`...) and wrap within their
+    column; `min_rows` pads the table with empty rows to write in by hand. A `Row` whose
+    field weights add up like the columns' (a 合计 line) lines up with the columns below it.
+    """
+
+    __slots__ = ("columns", "min_rows", "rows")
+
+    def __init__(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[Value]] = (), *, min_rows: int = 0
+    ) -> None:
+        if not columns:
+            raise ValueError("a table needs at least one column")
+        for row in rows:
+            if len(row) != len(columns):
+                raise ValueError(f"a table row has {len(row)} cells for {len(columns)} columns")
+        self.columns = tuple(columns)
+        self.rows = tuple(tuple(row) for row in rows)
+        self.min_rows = min_rows
+
+
 class Section:
-    """Rows grouped under a vertical label in a narrow left column."""
+    """Rows (and tables) grouped under a vertical label in a narrow left column."""
 
     __slots__ = ("label", "rows")
 
-    def __init__(self, label: str, *rows: Row) -> None:
+    def __init__(self, label: str, *rows: Row | Table) -> None:
         self.label = label
         self.rows = rows
 
 
-Block: TypeAlias = Row | Section
+Block: TypeAlias = Row | Section | Table
 
 
 # --------------------------------------------------------------------------- measuring
@@ -86,6 +124,7 @@ class Cell:
     label_lines: list[Line]
     body: list[Line]
     tail: list[Line]  # the signature line(s), right-aligned at the bottom
+    align: Align = "left"
 
     @property
     def value_x(self) -> float:
@@ -140,12 +179,22 @@ def _wrap_label(label: str, width: float) -> list[Line]:
     return lines
 
 
-def _measure(row: Row, width: float, first_label: float) -> MeasuredRow:
-    total = sum(f.weight for f in row.fields)
-    cells: list[Cell] = []
+def _spans(weights: Sequence[float], width: float) -> list[tuple[float, float]]:
+    """(x, width) of boxes sharing `width` by weight; the last one takes what is left."""
+    total = sum(weights)
+    spans: list[tuple[float, float]] = []
     x = 0.0
-    for i, field in enumerate(row.fields):
-        w = width - x if i == len(row.fields) - 1 else width * field.weight / total
+    for i, weight in enumerate(weights):
+        w = width - x if i == len(weights) - 1 else width * weight / total
+        spans.append((x, w))
+        x += w
+    return spans
+
+
+def _measure(row: Row, width: float, first_label: float) -> MeasuredRow:
+    cells: list[Cell] = []
+    spans = _spans([f.weight for f in row.fields], width)
+    for i, (field, (x, w)) in enumerate(zip(row.fields, spans, strict=True)):
         if field.label_width is not None or not field.label:
             lw = field.label_width or 0.0
         else:
@@ -159,12 +208,38 @@ def _measure(row: Row, width: float, first_label: float) -> MeasuredRow:
                 label_lines=_wrap_label(field.label, lw - 2 * PAD_X) if lw else [],
                 body=wrap(tokens(field.value), inner),
                 tail=wrap(tokens(field.sign), inner) if field.sign else [],
+                align=field.align,
             )
         )
-        x += w
+    return _measured(cells, row.lines)
+
+
+def _measured(cells: list[Cell], lines: int) -> MeasuredRow:
     n = max(len(c.body) + len(c.tail) for c in cells)
     label_n = max(len(c.label_lines) for c in cells)
-    return MeasuredRow(cells, row.lines, n, label_n)
+    return MeasuredRow(cells, lines, n, label_n)
+
+
+def _measure_table(table: Table, width: float) -> tuple[MeasuredRow, list[MeasuredRow]]:
+    """The header row (every cell a grey label cell) and the body rows, padded to min_rows."""
+    spans = _spans([c.weight for c in table.columns], width)
+    header = [
+        Cell(x, w, w, _wrap_label(col.title, w - 2 * PAD_X), [], [], "centre")
+        for col, (x, w) in zip(table.columns, spans, strict=True)
+    ]
+    empty: tuple[Value, ...] = ("",) * len(table.columns)
+    rows = [*table.rows, *[empty] * (table.min_rows - len(table.rows))]
+    body = [
+        _measured(
+            [
+                Cell(x, w, 0.0, [], wrap(tokens(value), w - 2 * PAD_X), [], col.align)
+                for value, col, (x, w) in zip(row, table.columns, spans, strict=True)
+            ],
+            1,
+        )
+        for row in rows
+    ]
+    return _measured(header, 1), body
 
 
 # --------------------------------------------------------------------------- paginating
@@ -217,6 +292,21 @@ class Pager:
                 return
             self.new_page()
 
+    def flow_table(
+        self, header: MeasuredRow, body: list[MeasuredRow], section: Section | None
+    ) -> None:
+        """Place a table: the header with its first row at least, each row whole, and the
+        header again on top of every page the table continues on."""
+        first = header.full_height() + (body[0].full_height() if body else 0.0)
+        if not self.page_empty and first > self.avail + 0.01:
+            self.new_page()
+        self.flow(header, section)
+        for row in body:
+            if not self.page_empty and row.full_height() > self.avail + 0.01:
+                self.new_page()
+                self.flow(header, section)
+            self.flow(row, section)
+
 
 def paginate(blocks: Sequence[Block]) -> list[list[Fragment]]:
     """Measure every row and flow them onto pages.
@@ -225,17 +315,30 @@ def paginate(blocks: Sequence[Block]) -> list[list[Fragment]]:
     for the rows outside them.
     """
     top_level = _column_width([b for b in blocks if isinstance(b, Row)])
-    in_sections = _column_width([r for b in blocks if isinstance(b, Section) for r in b.rows])
+    in_sections = _column_width(
+        [r for b in blocks if isinstance(b, Section) for r in b.rows if isinstance(r, Row)]
+    )
     pager = Pager()
     for block in blocks:
         if isinstance(block, Row):
             pager.flow(_measure(block, GRID_WIDTH, top_level), None)
             continue
-        measured = [_measure(r, GRID_WIDTH - SIDE_WIDTH, in_sections) for r in block.rows]
-        if not pager.page_empty and pager.avail < _keep_together(block.label, measured):
+        if isinstance(block, Table):
+            pager.flow_table(*_measure_table(block, GRID_WIDTH), None)
+            continue
+        width = GRID_WIDTH - SIDE_WIDTH
+        parts = [
+            _measure(r, width, in_sections) if isinstance(r, Row) else _measure_table(r, width)
+            for r in block.rows
+        ]
+        flat = [m for p in parts for m in ([p] if isinstance(p, MeasuredRow) else [p[0], *p[1]])]
+        if not pager.page_empty and pager.avail < _keep_together(block.label, flat):
             pager.new_page()
-        for m in measured:
-            pager.flow(m, block)
+        for part in parts:
+            if isinstance(part, MeasuredRow):
+                pager.flow(part, block)
+            else:
+                pager.flow_table(*part, block)
     return pager.pages
 
 

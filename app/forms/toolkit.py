@@ -13,6 +13,11 @@ vertical side label (登记 / 处理 / 回访 ...). `render_form` lays them out 
 A row grows to fit its text; a row too tall for the rest of the page is split between lines and
 continues on the next page under a "（续）" header, so nothing is ever cut off. Values are text,
 `Choice` (tick boxes), `Blank`, `DateSlot`, `Signature`, or a tuple of those (see app.forms.inline).
+
+A `Table` is a ruled list (materials, visits...): a grey header of column titles, one row per
+entry, numbers right-aligned by their `Column`, empty rows to write in up to `min_rows`::
+
+    Table([Column("项目", 3), Column("金额（元）", 1, "right")], [("水龙头", "35.00")], min_rows=5)
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from app.forms.inline import (
     Blank,
     Choice,
     DateSlot,
+    Line,
     Signature,
     Value,
     draw_line,
@@ -56,24 +62,31 @@ from app.forms.layout import (
     PAGE_WIDTH,
     SIDE_LEADING,
     SIDE_WIDTH,
+    Align,
     Block,
+    Cell,
+    Column,
     Field,
     Fragment,
     Row,
     Section,
+    Table,
     paginate,
 )
 
 __all__ = [
+    "Align",
     "Blank",
     "Block",
     "Choice",
+    "Column",
     "DateSlot",
     "Field",
     "FormHeader",
     "Row",
     "Section",
     "Signature",
+    "Table",
     "Value",
     "format_when",
     "render_form",
@@ -281,13 +294,24 @@ def _draw_frag_text(canvas: Canvas, frag: Fragment, top: float) -> None:
         x = left + cell.value_x + PAD_X
         right = left + cell.x + cell.width - PAD_X
         if row.lines == 1 and frag.start == 0 and frag.count == row.n:  # centre a one-line row
-            shown = [(line, x) for line in body] + [(t, right - t.width) for t in tail]
+            shown = [(line, _aligned(cell, line, x, right)) for line in body]
+            shown += [(t, right - t.width) for t in tail]
             first = (top + bottom) / 2 + len(shown) * LEADING / 2 - BASELINE_DROP
             for i, (line, line_x) in enumerate(shown):
                 draw_line(canvas, line, line_x, first - i * LEADING)
             continue
         for i, line in enumerate(body):
-            draw_line(canvas, line, x, top - PAD_Y - BASELINE_DROP - i * LEADING)
+            line_x = _aligned(cell, line, x, right)
+            draw_line(canvas, line, line_x, top - PAD_Y - BASELINE_DROP - i * LEADING)
         for i, line in enumerate(tail):
             baseline = bottom + PAD_Y + LEADING - BASELINE_DROP + (len(tail) - 1 - i) * LEADING
             draw_line(canvas, line, right - line.width, baseline)
+
+
+def _aligned(cell: Cell, line: Line, left: float, right: float) -> float:
+    """Where a value line starts between the box's padded edges."""
+    if cell.align == "right":
+        return right - line.width
+    if cell.align == "centre":
+        return (left + right - line.width) / 2
+    return left

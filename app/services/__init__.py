@@ -15,6 +15,9 @@ from app.services.escalation import EscalationService
 from app.services.households import HouseholdImport
 from app.services.printing import PrintService
 from app.services.reference import OfficeSettings, ReferenceService
+from app.services.repair_exchange import RepairExchange
+from app.services.repair_reference import RepairReferenceService
+from app.services.repairs import RepairService
 from app.store.reference import Household, StaffMember
 
 __all__ = [
@@ -38,6 +41,9 @@ class Services:
     exchange: ComplaintExchange
     households: HouseholdImport
     printing: PrintService
+    repairs: RepairService
+    repair_reference: RepairReferenceService
+    repair_exchange: RepairExchange
 
     def close(self) -> None:
         self.database.close()
@@ -52,6 +58,9 @@ def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
     calendar = CalendarService(database)
     complaints = ComplaintService(database, calendar, clock)
     escalation = EscalationService(database, complaints, clock)
+    repair_reference = RepairReferenceService(database)
+    repair_reference.ensure_seeded()
+    repairs = RepairService(database, repair_reference, calendar, complaints, clock)
     return Services(
         database=database,
         data_dir=data_dir,
@@ -61,5 +70,8 @@ def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
         escalation=escalation,
         exchange=ComplaintExchange(database, complaints, reference),
         households=HouseholdImport(reference),
-        printing=PrintService(complaints, escalation, reference),
+        printing=PrintService(complaints, escalation, reference, repairs),
+        repairs=repairs,
+        repair_reference=repair_reference,
+        repair_exchange=RepairExchange(database, repairs, complaints),
     )

@@ -25,6 +25,7 @@ from app.domain.id_list import IdList
 from app.domain.listing import ComplaintFilter, ComplaintRow, Sort
 from app.services.calendar import CalendarService
 from app.services.clock import Clock
+from app.services.rooms import room_error
 from app.store import numbering
 from app.store.complaints import PREFIX, ComplaintStore
 from app.store.reference import ReferenceStore
@@ -86,11 +87,7 @@ class ComplaintService:
     # ----- the workflow
     def room_error(self, room: str) -> FieldError | None:
         """When the office keeps a household register, a 房号 must be one of its rooms."""
-        if not room or self.households.household_count() == 0:
-            return None
-        if self.households.household(room) is None:
-            return FieldError("room", f"房号 {room} 不在住户登记中，请从列表中选择")
-        return None
+        return room_error(self.households, room)
 
     def _check_room(self, c: Complaint) -> None:
         error = self.room_error(c.room)

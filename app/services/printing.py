@@ -6,7 +6,9 @@ from pathlib import Path
 
 from app.domain.complaint import Complaint
 from app.domain.deadline import Deadline
+from app.domain.repair import RepairTicket
 from app.forms.complaint_record import render_complaint_record
+from app.forms.repair_work_order import render_work_order
 from app.forms.toolkit import FormHeader
 from app.forms.transfer_sheet import render_transfer_sheet
 from app.forms.work_notice import render_work_notice
@@ -14,6 +16,7 @@ from app.io.atomic import write_bytes_atomically
 from app.services.complaints import ComplaintService
 from app.services.escalation import EscalationService
 from app.services.reference import ReferenceService
+from app.services.repairs import RepairService
 
 
 def deadline_text(deadline: Deadline) -> str:
@@ -29,10 +32,12 @@ class PrintService:
         complaints: ComplaintService,
         escalation: EscalationService,
         reference: ReferenceService,
+        repairs: RepairService,
     ) -> None:
         self.complaints = complaints
         self.escalation = escalation
         self.reference = reference
+        self.repairs = repairs
 
     def header(self) -> FormHeader:
         office = self.reference.office()
@@ -59,6 +64,28 @@ class PrintService:
         """工作安排通知单."""
         notice = None if no is None else self.escalation.notice_by_no(no)
         return render_work_notice(notice, self.header())
+
+    def work_order_pdf(self, ticket: RepairTicket | None) -> bytes:
+        """维修派工单 / 维修服务确认单, filled from the ticket or blank."""
+        if ticket is None:
+            return render_work_order(None, self.header())
+        d = self.repairs.deadlines(ticket)
+        facility = ""
+        if ticket.facility_id is not None:
+            f = self.repairs.reference.facility(ticket.facility_id)
+            facility = f"{f.name}（{f.kind}）" if f else ""
+        complaint_no = (
+            self.complaints.get(ticket.complaint_id).no if ticket.complaint_id is not None else ""
+        )
+        return render_work_order(
+            ticket,
+            self.header(),
+            arrive_due=f"{d.arrive_due:%Y-%m-%d %H:%M}",
+            complete_due=f"{d.complete_due:%Y-%m-%d %H:%M}",
+            complaint_no=complaint_no,
+            rework_of_no=self.repairs.no_of(ticket.rework_of),
+            facility=facility,
+        )
 
     def save(self, pdf: bytes, path: Path) -> Path:
         write_bytes_atomically(path, pdf)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.db.connection import Database
@@ -21,8 +21,10 @@ from app.domain.complaint import (
 )
 from app.domain.id_list import IdList
 from app.domain.listing import SORT_COLUMNS, ComplaintFilter, ComplaintRow, QuickView, Sort
+from app.store.events import EventLog
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_in, enum_out
-from app.store.search_text import ID_MASK, index_text, match_expression, search_key
+from app.store.search_index import SearchIndex
+from app.store.search_text import match_expression
 
 PREFIX = "TS"  # 投诉
 _TEXT_FIELDS = (
@@ -154,6 +156,8 @@ class ComplaintStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.search = SearchIndex(database, "complaint_search")
+        self.events_log = EventLog(database, "complaint")
 
     # ----- writing
     def insert(self, c: Complaint, *, due_at: datetime, estimated: bool, now: datetime) -> int:
@@ -200,11 +204,7 @@ class ComplaintStore:
     def add_event(
         self, complaint_id: int, at: datetime, actor: str, action: str, detail: str = ""
     ) -> None:
-        self.database.conn.execute(
-            "INSERT INTO complaint_events (complaint_id, at, actor, action, detail) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (complaint_id, dt_out(at), actor, action, detail),
-        )
+        self.events_log.add(complaint_id, at, actor, action, detail)
 
     def _write_past_visits(self, complaint_id: int, visits: Sequence[ReturnVisit]) -> None:
         self.database.conn.executemany(
@@ -227,14 +227,12 @@ class ComplaintStore:
     def _reindex(
         self, complaint_id: int, row: dict[str, Any], old_received: str | None = None
     ) -> None:
-        """(Re)write the record's search entry, keyed by its receipt time and id."""
-        body = index_text(*(str(row.get(f) or "") for f in _TEXT_FIELDS))
-        conn = self.database.conn
-        if old_received is not None:
-            old_key = search_key(dt_in_required(old_received), complaint_id)
-            conn.execute("DELETE FROM complaint_search WHERE rowid = ?", (old_key,))
-        key = search_key(dt_in_required(row["received_at"]), complaint_id)
-        conn.execute("INSERT INTO complaint_search (rowid, body) VALUES (?, ?)", (key, body))
+        self.search.write(
+            complaint_id,
+            dt_in_required(row["received_at"]),
+            [str(row.get(f) or "") for f in _TEXT_FIELDS],
+            dt_in(old_received),
+        )
 
     # ----- reading one
     def get(self, complaint_id: int) -> Complaint | None:
@@ -256,11 +254,7 @@ class ComplaintStore:
         return dt_in_required(rows[0]["reply_due_at"]), bool(rows[0]["due_estimated"])
 
     def events(self, complaint_id: int) -> list[dict[str, Any]]:
-        return self.database.query(
-            "SELECT at, actor, action, detail FROM complaint_events "
-            "WHERE complaint_id = ? ORDER BY id",
-            (complaint_id,),
-        )
+        return self.events_log.of(complaint_id)
 
     def _load(self, r: dict[str, Any]) -> Complaint:
         visits = [
@@ -292,7 +286,13 @@ class ComplaintStore:
         direction = "DESC" if sort.descending else "ASC"
         head = "" if limit is None else f" LIMIT {int(limit)}"
         if column == "received_at" and _text_only(flt):
-            return self._search_in_key_order(flt, direction, head)
+            return self.search.ids_in_key_order(
+                match_expression(flt.text) or "",
+                flt.received_from,
+                flt.received_to,
+                sort.descending,
+                limit,
+            )
         where, params = self._where(flt, now)
         key = f"+c.{column}" if flt.narrows else f"c.{column}"
         sql = (
@@ -408,34 +408,14 @@ class ComplaintStore:
         expression = match_expression(flt.text)
         if expression:
             params["match"] = expression
-            clauses.append("complaint_search MATCH :match")
+            clauses.append(self.search.match_clause())
         return " AND ".join(clauses), params
 
-    def _search_in_key_order(self, flt: ComplaintFilter, direction: str, head: str) -> IdList:
-        """A plain search (words, perhaps dates) in receipt order: the index's own order."""
-        clauses = ["complaint_search MATCH :match"]
-        params: dict[str, object] = {"match": match_expression(flt.text)}
-        if flt.received_from:
-            params["k0"] = search_key(datetime.combine(flt.received_from, time()), 0)
-            clauses.append("rowid >= :k0")
-        if flt.received_to:
-            params["k1"] = search_key(datetime.combine(flt.received_to, time()) + timedelta(1), 0)
-            clauses.append("rowid < :k1")
-        sql = (
-            f"SELECT group_concat(rowid & {ID_MASK}) FROM (SELECT rowid FROM complaint_search "
-            f"WHERE {' AND '.join(clauses)} ORDER BY rowid {direction}{head})"
-        )
-        return IdList(self.database.reader().execute(sql, params).fetchone()[0])
-
-    @staticmethod
-    def _source(flt: ComplaintFilter) -> str:
+    def _source(self, flt: ComplaintFilter) -> str:
         """What the list reads: a text search joins its hits to the narrow list index."""
         if match_expression(flt.text) is None:
             return "complaints c"
-        return (
-            "complaint_search JOIN complaints c INDEXED BY complaints_list "
-            f"ON c.id = (complaint_search.rowid & {ID_MASK})"
-        )
+        return self.search.joined("complaints", "c", "complaints_list")
 
 
 def _text_only(flt: ComplaintFilter) -> bool:

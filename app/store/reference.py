@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.db.connection import Database
+from app.store.pick_list import PickList
 
 
 @dataclass(frozen=True)
@@ -119,22 +120,10 @@ class ReferenceStore:
 
     # ----- categories (投诉类别, shared with surveys)
     def categories(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.database.reader().execute(
-                "SELECT name FROM categories WHERE active = 1 ORDER BY sort_order, id"
-            )
-        ]
+        return PickList(self.database, "categories").names()
 
     def set_categories(self, names: list[str]) -> None:
-        conn = self.database.conn
-        conn.execute("UPDATE categories SET active = 0")
-        for order, name in enumerate(names):
-            conn.execute(
-                "INSERT INTO categories (name, sort_order) VALUES (?, ?) ON CONFLICT (name) "
-                "DO UPDATE SET sort_order = excluded.sort_order, active = 1",
-                (name, order),
-            )
+        PickList(self.database, "categories").set(names)
 
     # ----- calendar overrides
     def calendar_overrides(self) -> dict[date, tuple[bool, str]]:

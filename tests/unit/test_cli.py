@@ -103,3 +103,20 @@ def test_python_dash_m_app_runs_the_command_line(tmp_path: Path, complaints_csv:
     )
     assert done.returncode == 0, done.stderr
     assert "已导入 1 条" in done.stdout
+
+
+def test_repairs_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "repairs.csv"
+    f.write_text("报修时间,报修人,房号,类别,故障描述,紧急程度,是否有偿,费用合计(元)\n"
+                 "2026-11-20 09:00,张三,3-2-1201,给排水,厨房水龙头漏水,一般,是,45\n",
+                 encoding="utf-8-sig")
+    assert run(tmp_path, "import", "repairs", str(f)) == 0
+    assert "已导入 1 条" in capsys.readouterr().out
+    out = tmp_path / "out.csv"
+    assert run(tmp_path, "export", "repairs", "-o", str(out)) == 0
+    assert "WX2026-00001" in out.read_text(encoding="utf-8-sig")
+    pdf = tmp_path / "wo.pdf"
+    assert run(tmp_path, "print", "workorder", "WX2026-00001", "-o", str(pdf)) == 0
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "WX2026-00001" in text and "厨房水龙头漏水" in text and "45.00" in text
+    assert run(tmp_path, "print", "workorder", "--blank", "-o", str(tmp_path / "b.pdf")) == 0

@@ -107,9 +107,11 @@ def test_python_dash_m_app_runs_the_command_line(tmp_path: Path, complaints_csv:
 
 def test_repairs_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "repairs.csv"
-    f.write_text("报修时间,报修人,房号,类别,故障描述,紧急程度,是否有偿,费用合计(元)\n"
-                 "2026-11-20 09:00,张三,3-2-1201,给排水,厨房水龙头漏水,一般,是,45\n",
-                 encoding="utf-8-sig")
+    f.write_text(
+        "报修时间,报修人,房号,类别,故障描述,紧急程度,是否有偿,费用合计(元)\n"
+        "2026-11-20 09:00,张三,3-2-1201,给排水,厨房水龙头漏水,一般,是,45\n",
+        encoding="utf-8-sig",
+    )
     assert run(tmp_path, "import", "repairs", str(f)) == 0
     assert "已导入 1 条" in capsys.readouterr().out
     out = tmp_path / "out.csv"

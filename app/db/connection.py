@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,10 @@ class Database:
         return None if row is None else row[0]
 
     def close(self) -> None:
+        """Close every connection; first let SQLite refresh its planner statistics where the
+        tables have grown or changed (cheap when nothing did)."""
+        with suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
         with self._readers_lock:
             for reader in self._readers:
                 reader.close()

@@ -49,5 +49,4 @@ STATEMENTS: tuple[str, ...] = (
     + ", s.body FROM complaint_search s JOIN complaints c ON c.id = s.rowid",
     "DROP TABLE complaint_search",
     "ALTER TABLE complaint_search_by_key RENAME TO complaint_search",
-    "ANALYZE",
 )

@@ -386,9 +386,11 @@ class RepairStore:
         elif view == RepairView.TO_DISPATCH:
             clauses.append(f"r.status = '{RepairStatus.REPORTED.value}'")
         elif view == RepairView.OVERDUE:
+            # "+" keeps the due-date indexes out: nearly every old ticket's dues are past, so
+            # SQLite should start from the few open tickets (status index) and check their dues
             clauses.append(
-                f"{_OPEN} AND ((r.arrived_at IS NULL AND r.arrive_due_at < :now) "
-                "OR (r.completed_at IS NULL AND r.complete_due_at < :now))"
+                f"{_OPEN} AND ((r.arrived_at IS NULL AND +r.arrive_due_at < :now) "
+                "OR (r.completed_at IS NULL AND +r.complete_due_at < :now))"
             )
         elif view == RepairView.AWAITING_ACCEPTANCE:
             clauses.append(f"r.status = '{RepairStatus.AWAITING_ACCEPTANCE.value}'")

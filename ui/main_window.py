@@ -13,11 +13,25 @@ from ui import desktop, file_actions
 from ui.tabs.complaints import ComplaintsTab
 from ui.tabs.escalation import EscalationTab
 from ui.tabs.reference import ReferenceTab
+from ui.tabs.repair_reference import RepairReferenceTab
+from ui.tabs.repairs import RepairsTab
 
 
 def _complaints_tab(s, bus):
     return ComplaintsTab(
-        s.complaints, s.escalation, s.reference, s.printing, bus, prints_dir=s.data_dir.prints
+        s.complaints,
+        s.escalation,
+        s.reference,
+        s.printing,
+        bus,
+        prints_dir=s.data_dir.prints,
+        repairs=s.repairs,
+    )
+
+
+def _repairs_tab(s, bus):
+    return RepairsTab(
+        s.repairs, s.repair_reference, s.reference, s.printing, bus, prints_dir=s.data_dir.prints
     )
 
 
@@ -33,16 +47,23 @@ def _reference_tab(s, bus):
     )
 
 
+def _repair_reference_tab(s, bus):
+    return RepairReferenceTab(s.repair_reference, s.reference, bus)
+
+
 TABS = [
     (QT_TRANSLATE_NOOP("MainWindow", "投诉登记"), _complaints_tab),
+    (QT_TRANSLATE_NOOP("MainWindow", "报修维修"), _repairs_tab),
     (QT_TRANSLATE_NOOP("MainWindow", "传签与通知"), _escalation_tab),
     (QT_TRANSLATE_NOOP("MainWindow", "基础资料"), _reference_tab),
+    (QT_TRANSLATE_NOOP("MainWindow", "维修资料"), _repair_reference_tab),
 ]
 # (menu text, file name, PrintService method): blank forms for the front desk
 BLANK_FORMS = (
     (QT_TRANSLATE_NOOP("MainWindow", "顾客投诉处理记录表"), "空白-投诉处理记录表", "complaint_pdf"),
     (QT_TRANSLATE_NOOP("MainWindow", "工作传签单"), "空白-工作传签单", "transfer_pdf"),
     (QT_TRANSLATE_NOOP("MainWindow", "工作安排通知单"), "空白-工作安排通知单", "notice_pdf"),
+    (QT_TRANSLATE_NOOP("MainWindow", "维修派工单"), "空白-维修派工单", "work_order_pdf"),
 )
 
 
@@ -112,7 +133,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("关于"),
             self.tr(
-                "物业管理处办公系统\n投诉登记、传签与通知、基础资料\n数据文件夹：{folder}"
+                "物业管理处办公系统\n投诉登记、报修维修、传签与通知、基础资料、维修资料\n数据文件夹：{folder}"
             ).format(folder=self.services.data_dir.root),
         )
 

@@ -74,11 +74,18 @@ class RepairRow:
     rework: bool
     reopen_count: int
     complaint_no: str
+    visit_due_at: datetime | None = None  # 回访 within 1 working day of completion
 
     def is_overdue(self, now: datetime) -> bool:
-        """Not arrived or not completed within the 维修时限表's limits (shown red)."""
+        """Not arrived or not completed within the 维修时限表's limits, or the 回访 missed its
+        working day (shown red)."""
         if self.status == RepairStatus.CLOSED:
             return False
         late_arrival = self.arrived_at is None and self.arrive_due_at < now
         late_completion = self.completed_at is None and self.complete_due_at < now
-        return late_arrival or late_completion
+        late_visit = (
+            self.status == RepairStatus.AWAITING_VISIT
+            and self.visit_due_at is not None
+            and self.visit_due_at < now
+        )
+        return late_arrival or late_completion or late_visit

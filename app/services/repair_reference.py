@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.db.connection import Database
 from app.domain.errors import FieldError, ValidationError
 from app.domain.repair import Facility, PriceItem, TimeLimit, Zone
@@ -21,6 +23,7 @@ class RepairReferenceService:
         self.database = database
         self.store = RepairReferenceStore(database)
         self.settings = ReferenceStore(database)
+        self.listeners: list[Callable[[], object]] = []  # e.g. recompute open repair deadlines
 
     def ensure_seeded(self) -> None:
         """A database without repair reference data gets what data/ ships."""
@@ -66,6 +69,8 @@ class RepairReferenceService:
             raise ValidationError(errors)
         with self.database.transaction():
             self.store.set_time_limit(limit)
+            for listener in self.listeners:
+                listener()
 
     # ----- 收费标准
     def price_list(self) -> list[PriceItem]:

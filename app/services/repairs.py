@@ -65,6 +65,7 @@ class RepairService:
         self.complaints = complaints
         self.clock = clock
         calendar.listeners.append(self.recompute_open_deadlines)
+        reference.listeners.append(self.recompute_open_deadlines)
 
     def now(self) -> datetime:
         return self.clock()
@@ -241,8 +242,8 @@ class RepairService:
         return f"维修单{ticket.no}：{ticket.result}", ticket.completed_at
 
     def recompute_open_deadlines(self) -> int:
-        """After the calendar or the time-limit table changed."""
-        ids = [t.id for t in self.store.iter_all() if t.closed_at is None and t.id]
+        """After the calendar or the time-limit table changed: open tickets follow it."""
+        ids = self.store.open_ids()
         with self.database.transaction():
             for repair_id in ids:
                 self.store.set_dues(repair_id, self.dues(self.get(repair_id)))

@@ -50,7 +50,7 @@ _ROW_COLUMNS = (
     "r.id, r.no, r.reported_at, r.place, r.reporter, r.category, "
     "substr(r.description, 1, 80) AS summary, r.urgency, r.status, r.repairer, "
     "r.arrive_due_at, r.complete_due_at, r.arrived_at, r.completed_at, r.chargeable, "
-    "r.rework_of, r.reopen_count, c.no AS complaint_no"
+    "r.rework_of, r.reopen_count, c.no AS complaint_no, r.visit_due_at"
 )
 
 
@@ -342,6 +342,12 @@ class RepairStore:
             totals[ch["repair_id"]] += line.total_fen
         return [_list_row(found[i], totals[i]) for i in ids if i in found]
 
+    def open_ids(self) -> list[int]:
+        return [
+            r[0]
+            for r in self.database.reader().execute(f"SELECT r.id FROM repairs r WHERE {_OPEN}")
+        ]
+
     def ids_where(self, column: str, value: object) -> list[int]:
         """Ids of tickets linked to a complaint or a facility, oldest first."""
         assert column in ("complaint_id", "facility_id")
@@ -390,7 +396,9 @@ class RepairStore:
             # SQLite should start from the few open tickets (status index) and check their dues
             clauses.append(
                 f"{_OPEN} AND ((r.arrived_at IS NULL AND +r.arrive_due_at < :now) "
-                "OR (r.completed_at IS NULL AND +r.complete_due_at < :now))"
+                "OR (r.completed_at IS NULL AND +r.complete_due_at < :now) "
+                f"OR (r.status = '{RepairStatus.AWAITING_VISIT.value}' "
+                "AND +r.visit_due_at < :now))"
             )
         elif view == RepairView.AWAITING_ACCEPTANCE:
             clauses.append(f"r.status = '{RepairStatus.AWAITING_ACCEPTANCE.value}'")
@@ -447,4 +455,5 @@ def _list_row(r: dict[str, Any], gross_fen: int) -> RepairRow:
         rework=r["rework_of"] is not None,
         reopen_count=r["reopen_count"],
         complaint_no=r["complaint_no"] or "",
+        visit_due_at=dt_in(r["visit_due_at"]),
     )

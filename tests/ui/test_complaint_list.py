@@ -344,7 +344,7 @@ def test_each_button_names_its_dialog(tab, register, monkeypatch):
             name,
             (),
             {
-                "__init__": lambda self, *a: made.append((name, a)),
+                "__init__": lambda self, *a, **_kw: made.append((name, a)),
                 "exec": lambda self: QDialog.DialogCode.Rejected,
             },
         )

@@ -54,8 +54,10 @@ def test_title_tabs_and_menus(window, services, bus):
 def test_tabs_in_order(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "投诉登记",
+        "报修维修",
         "传签与通知",
         "基础资料",
+        "维修资料",
     ]
 
 
@@ -162,7 +164,7 @@ def test_blank_forms_are_saved_under_prints_and_opened(window, services, monkeyp
         if a.text() == "打印空白表单"
     )
     titles = [a.text() for a in blank.actions()]
-    assert titles == ["顾客投诉处理记录表", "工作传签单", "工作安排通知单"]
+    assert titles == ["顾客投诉处理记录表", "工作传签单", "工作安排通知单", "维修派工单"]
     for action in blank.actions():
         action.trigger()
     prints = services.data_dir.prints
@@ -170,6 +172,7 @@ def test_blank_forms_are_saved_under_prints_and_opened(window, services, monkeyp
         prints / "空白-投诉处理记录表.pdf",
         prints / "空白-工作传签单.pdf",
         prints / "空白-工作安排通知单.pdf",
+        prints / "空白-维修派工单.pdf",
     ]
     assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
 

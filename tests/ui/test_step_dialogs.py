@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.complaint import Complaint, ReplyMethod, Status, Urgency, Validity
 from tests.ui.dialog_support import commit, patch_message_boxes, show_active
@@ -203,3 +203,41 @@ def test_review_signs_the_record(qtbot, services, complaint, clock):
     d.save()
     saved = services.complaints.get(complaint.id)
     assert (saved.reviewed_by, saved.reviewed_at) == ("赵经理", clock())
+
+
+def test_a_completed_linked_repair_is_offered_as_the_handling(qtbot, services, complaint, boxes):
+    from decimal import Decimal
+
+    from app.domain.repair import ChargeLine
+    from ui.tabs import complaint_dialogs
+
+    services.complaints.judge(complaint.id, Validity.VALID, handler="王主管")
+    ticket = services.repairs.from_complaint(complaint.id)
+    r = services.repairs
+    r.dispatch(ticket.id, repairer="孙师傅", at=datetime(2026, 11, 20, 10, 30))
+    r.arrive(ticket.id, datetime(2026, 11, 20, 11, 0))
+    r.complete(
+        ticket.id,
+        at=datetime(2026, 11, 20, 12, 0),
+        result="更换立管",
+        chargeable=False,
+        charges=[ChargeLine("PPR水管", Decimal(2), 1250, "米")],
+    )
+
+    tab = QWidget()  # what the factory reads from the complaint tab
+    tab.complaints, tab.reference, tab.repairs = (
+        services.complaints,
+        services.reference,
+        services.repairs,
+    )
+    dialog = complaint_dialogs.handling(tab, services.complaints.get(complaint.id))
+    dialog.setParent(None)  # the stand-in tab is not a window the test keeps
+    d = open_dialog(qtbot, dialog)
+    assert d.measures.toPlainText() == f"维修单{ticket.no}：更换立管"
+    assert d.completed_at.value() == datetime(2026, 11, 20, 12, 0)
+    d.save()  # the handler accepts the offer as it stands
+    saved = services.complaints.get(complaint.id)
+    assert (saved.measures, saved.completed_at) == (
+        f"维修单{ticket.no}：更换立管",
+        datetime(2026, 11, 20, 12, 0),
+    )

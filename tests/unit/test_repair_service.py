@@ -305,3 +305,23 @@ def test_import_reports_every_bad_row(services: Services, tmp_path: Path) -> Non
     } <= found
     assert 2 not in {p.line for p in e.value.report.problems}
     assert services.repairs.count(RepairFilter()) == 0
+
+
+def test_a_missed_return_visit_is_overdue(services: Services, clock) -> None:  # type: ignore[no-untyped-def]
+    t = done(services, report(services), at=datetime(2026, 11, 20, 15, 0), lines=[])
+    services.repairs.accept(t.id, Acceptance(datetime(2026, 11, 20, 15, 5), Satisfaction.SATISFIED))
+    clock.now = datetime(2026, 11, 23, 23, 0)  # 回访 due Mon 23:59 (Fri completion)
+    assert ids(services, view=RepairView.OVERDUE) == set()
+    clock.now = datetime(2026, 11, 24, 0, 0)
+    assert ids(services, view=RepairView.OVERDUE) == {t.id}
+    assert services.repairs.rows([t.id])[0].is_overdue(clock.now)
+
+
+def test_changing_a_time_limit_moves_open_deadlines(services: Services) -> None:
+    from app.domain.repair import TimeLimit
+
+    open_one = report(services)
+    services.repair_reference.set_time_limit(TimeLimit("给排水", RepairUrgency.NORMAL, 2, 6))
+    dues = services.repairs.store.dues(open_one.id)
+    assert dues["arrive_due_at"] == "2026-11-20 11:00"
+    assert dues["complete_due_at"] == "2026-11-20 15:00"

@@ -11,15 +11,14 @@ import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.complaint import Channel, Complaint, Severity, Urgency
 from app.domain.complaint_workflow import validate_intake
 from app.domain.errors import FieldError
-from app.domain.normalize import normalize_phone
 from ui.dialogs.form_dialog import FormDialog
 from ui.dialogs.form_parts import ChoiceGroup, combo, text_box
+from ui.widgets.contact_fields import ContactFields
 from ui.widgets.datetime_input import DateTimeInput
 from ui.widgets.form_support import RoomInput
 
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from app.services.complaints import ComplaintService
     from app.services.reference import ReferenceService
 
-HINT_STYLE = "QLabel { color: #555; }"
 WARN_STYLE = "QLabel { color: #b26a00; }"
 
 
@@ -58,7 +56,6 @@ class ComplaintIntakeDialog(FormDialog):
         self.room = RoomInput(reference)
         self.room.setText(c.room if c else "")
         self.phone = QLineEdit(c.phone if c else "")
-        self.phone.setPlaceholderText(self.tr("手机或座机，如 13812345678"))
         self.channel = combo([ch.value for ch in Channel], c.channel.value if c else "")
         self.category = combo(reference.categories(), c.category if c else "", blank=True)
         self.content = text_box(6, c.content if c else "", grow=True)
@@ -77,11 +74,15 @@ class ComplaintIntakeDialog(FormDialog):
         self.deadline_warning = QLabel()
         self.deadline_warning.setStyleSheet(WARN_STYLE)
         self.deadline_warning.setWordWrap(True)
-        self.household_hint = QLabel()
-        self.household_hint.setStyleSheet(HINT_STYLE)
-        self.household_hint.setWordWrap(True)
-        self.household_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.household_hint.hide()
+        self.contact = ContactFields(
+            self.errors,
+            self.room,
+            self.complainant,
+            self.phone,
+            person_label=self.tr("投诉人"),
+            room_error=complaints.room_error,
+        )
+        self.household_hint = self.contact.hint
         self.immediate = QCheckBox(self.tr("能即时答复的，填写答复内容"))
         self.immediate_reply = text_box(3)
         self._lay_out(correcting=c is not None)
@@ -129,9 +130,6 @@ class ComplaintIntakeDialog(FormDialog):
         self.received_at.textChanged.connect(self.update_deadline)
         self.requested_reply_at.textChanged.connect(self.update_deadline)
         self.urgency.group.buttonToggled.connect(self.update_deadline)
-        self.phone.editingFinished.connect(self._tidy_phone)
-        self.room.householdFound.connect(self._offer_household)
-        self.room.editingFinished.connect(self._check_room)
 
     # ----- live feedback
     def update_deadline(self, *_args: object) -> None:
@@ -149,36 +147,6 @@ class ComplaintIntakeDialog(FormDialog):
             ).replace("%1", str(due.due_at.year))
         )
         self.deadline_warning.setVisible(due.estimated)
-
-    def _tidy_phone(self) -> None:
-        """Show the number in its standard form, or say at once why it is not one."""
-        try:
-            phone = normalize_phone(self.phone.text())
-        except ValueError as e:
-            self.errors.show_field("phone", str(e))  # left as typed
-            return
-        if phone != self.phone.text():
-            self.phone.setText(phone)
-
-    def _check_room(self) -> None:
-        """A room not in the household register is flagged as soon as the clerk moves on."""
-        error = self._complaints.room_error(self.room.text().strip())
-        if error is not None:
-            self.errors.show_field("room", error.message)
-
-    def _offer_household(self, owner: str, phone: str) -> None:
-        filled = []
-        if owner and not self.complainant.text().strip():
-            self.complainant.setText(owner)
-            filled.append(self.tr("投诉人"))
-        if phone and not self.phone.text().strip():
-            self.phone.setText(phone)
-            filled.append(self.tr("联系电话"))
-        text = self.tr("住户登记：业主 %1　%2").replace("%1", owner or "—").replace("%2", phone)
-        if filled:
-            text += self.tr("（已填入%1，可修改）").replace("%1", "、".join(filled))
-        self.household_hint.setText(text)
-        self.household_hint.show()
 
     # ----- saving
     def _draft(self, fallback: datetime | None = None) -> Complaint | None:

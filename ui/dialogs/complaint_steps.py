@@ -7,6 +7,7 @@ Each shows the complaint it is about at the top, performs its one ``ComplaintSer
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLineEdit, QWidget
@@ -170,17 +171,39 @@ class FollowUpDialog(StepDialog):
 
 
 class HandlingDialog(_WithReference):
-    """原因分析, 处理措施, 责任部门, 完成时间 (§7.2.6-7)."""
+    """原因分析, 处理措施, 责任部门, 完成时间 (§7.2.6-7).
+
+    `repair_offer` is a completed linked repair's (result, completion time): offered as the
+    handling result when the complaint has none yet; the handler may change it.
+    """
+
+    def __init__(
+        self,
+        complaints: ComplaintService,
+        reference: ReferenceService,
+        complaint: Complaint,
+        parent: QWidget | None = None,
+        *,
+        repair_offer: tuple[str, datetime] | None = None,
+    ) -> None:
+        self.repair_offer = repair_offer
+        super().__init__(complaints, reference, complaint, parent)
 
     def step_title(self) -> str:
         return self.tr("登记处理情况")
 
     def build(self) -> None:
         c = self.complaint
+        measures, completed_at = c.measures, c.completed_at
+        if self.repair_offer is not None and not measures.strip():
+            measures, offered_at = self.repair_offer
+            completed_at = completed_at or offered_at
         self.cause = text_box(3, c.cause_analysis)
-        self.measures = text_box(4, c.measures)
+        self.measures = text_box(4, measures)
+        if measures != c.measures:
+            self.measures.setToolTip(self.tr("已按关联维修单的完工情况填写，可修改"))
         self.dept = self.department(c.responsible_dept)
-        self.completed_at = self.datetime_input(optional=True, value=c.completed_at)
+        self.completed_at = self.datetime_input(optional=True, value=completed_at)
         self.completed_at.setPlaceholderText(self.tr("未完成可不填"))
         self.add_field("cause_analysis", self.tr("原因分析"), self.cause)
         self.add_field("measures", self.tr("处理措施"), self.measures, required=True)

@@ -35,7 +35,10 @@ def follow_up(tab, complaint):
 def handling(tab, complaint):
     from ui.dialogs.complaint_steps import HandlingDialog
 
-    return HandlingDialog(tab.complaints, tab.reference, complaint, tab)
+    offer = None
+    if tab.repairs is not None and complaint is not None and complaint.id is not None:
+        offer = tab.repairs.handling_offer(complaint.id)
+    return HandlingDialog(tab.complaints, tab.reference, complaint, tab, repair_offer=offer)
 
 
 def reply(tab, complaint):

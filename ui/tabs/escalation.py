@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -31,6 +29,7 @@ from app.paths import DataDir
 from ui.dialogs import transfer_sheet as sheets
 from ui.dialogs import work_notice as notices
 from ui.tabs.escalation_detail import notice_html, sheet_html
+from ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
     from app.services.complaints import ComplaintService
@@ -46,21 +45,6 @@ NOTICE = "notice"
 def open_pdf(path: Path) -> None:
     """Show a printed form in the PC's PDF viewer (tests replace this)."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def _table(headers: list[str], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class EscalationTab(QWidget):
@@ -82,7 +66,7 @@ class EscalationTab(QWidget):
         self.reference, self.printing, self.bus = reference, printing, bus
         self.prints_dir = prints_dir or _prints_dir_of(escalation)
         self.selected: tuple[str, int] | None = None
-        self.sheets = _table(
+        self.sheets = read_only_table(
             [
                 self.tr("编号"),
                 self.tr("日期"),
@@ -93,7 +77,7 @@ class EscalationTab(QWidget):
             ],
             stretch=2,
         )
-        self.notices = _table(
+        self.notices = read_only_table(
             [
                 self.tr("编号"),
                 self.tr("日期"),

@@ -25,11 +25,22 @@ def _room_order(label: str) -> list[tuple[int, str]]:
 
 
 class CategoriesPage(QWidget):
-    """投诉类别: the order here is the order of every list and report."""
+    """投诉类别 (or any ordered list of names saved as a whole, such as 维修类别): the order
+    here is the order of every list and report. ``reference`` offers ``categories()`` and
+    ``set_categories(names)``; a save announces ``kind`` on the bus."""
 
-    def __init__(self, reference, bus, parent=None) -> None:
+    def __init__(
+        self,
+        reference,
+        bus,
+        parent=None,
+        *,
+        title: str = "",
+        hint: str = "",
+        kind: str = "reference",
+    ) -> None:
         super().__init__(parent)
-        self.reference, self.bus = reference, bus
+        self.reference, self.bus, self.kind = reference, bus, kind
         self.list = roomy_list()
         self.name = QLineEdit(placeholderText=self.tr("新类别名称"))
         self.errors = FieldErrors()
@@ -63,8 +74,9 @@ class CategoriesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             page_title(
-                self.tr("投诉类别"),
-                self.tr("双击类别可改名。修改后请点“保存类别”；已登记投诉上的类别名称不变。"),
+                title or self.tr("投诉类别"),
+                hint
+                or self.tr("双击类别可改名。修改后请点“保存类别”；已登记投诉上的类别名称不变。"),
             )
         )
         layout.addLayout(middle, 1)
@@ -118,7 +130,7 @@ class CategoriesPage(QWidget):
         if not self.errors.attempt(lambda: self.reference.set_categories(names)):
             return False
         self.reload()
-        self.bus.changed.emit("reference")
+        self.bus.changed.emit(self.kind)
         return True
 
     def _append(self, name: str) -> QListWidgetItem:

@@ -99,20 +99,29 @@ class MainWindow(QMainWindow):
     def import_complaints(self) -> bool:
         return self._import(self.services.exchange, self.tr("导入投诉"), "complaints")
 
+    def import_repairs(self) -> bool:
+        return self._import(self.services.repair_exchange, self.tr("导入报修"), "repairs")
+
     def export_complaints(self) -> bool:
+        return self._export(self.services.exchange, self.tr("导出投诉"), self.tr("投诉登记"))
+
+    def export_repairs(self) -> bool:
+        return self._export(self.services.repair_exchange, self.tr("导出报修"), self.tr("报修登记"))
+
+    def _export(self, exchange, title: str, stem: str) -> bool:
         folder = self.services.data_dir.exports
-        suggested = folder / f"{self.tr('投诉登记')}-{self.services.complaints.now():%Y%m%d}.xlsx"
-        path = file_actions.choose_export_file(self, self.tr("导出投诉"), suggested)
+        suggested = folder / f"{stem}-{self.services.complaints.now():%Y%m%d}.xlsx"
+        path = file_actions.choose_export_file(self, title, suggested)
         if path is None:
             return False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            count = self.services.exchange.export_file(path)
+            count = exchange.export_file(path)
         except (OSError, ValueError) as e:
             desktop.show_error(self, self.tr("导出失败：{error}").format(error=e))
             return False
         self.statusBar().showMessage(
-            self.tr("已导出 {count} 条投诉到 {path}").format(count=count, path=path)
+            self.tr("已导出 {count} 条记录到 {path}").format(count=count, path=path)
         )
         return True
 
@@ -173,6 +182,8 @@ class MainWindow(QMainWindow):
             (self.tr("导入住户登记…"), self.import_households),
             (self.tr("导入投诉…"), self.import_complaints),
             (self.tr("导出投诉…"), self.export_complaints),
+            (self.tr("导入报修…"), self.import_repairs),
+            (self.tr("导出报修…"), self.export_repairs),
         ):
             file_menu.addAction(text, slot)
         file_menu.addSeparator()

@@ -43,7 +43,15 @@ def visible_messages(window) -> list[str]:
 def test_title_tabs_and_menus(window, services, bus):
     assert window.windowTitle() == "物业管理处办公系统 — 示例小区"
     assert menu_texts(window) == {
-        "文件(&F)": ["导入住户登记…", "导入投诉…", "导出投诉…", "打印空白表单", "退出"],
+        "文件(&F)": [
+            "导入住户登记…",
+            "导入投诉…",
+            "导出投诉…",
+            "导入报修…",
+            "导出报修…",
+            "打印空白表单",
+            "退出",
+        ],
         "帮助(&H)": ["关于"],
     }
     services.reference.set_office(OfficeSettings("翠湖花园", "翠湖花园物业管理处"))
@@ -221,3 +229,22 @@ def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
     assert seen[0].windowTitle() == "物业管理处办公系统 — 示例小区"
     for w in seen:
         w.deleteLater()
+
+
+def test_repairs_import_and_export_from_the_menu(window, services, tmp_path, monkeypatch):
+    source = tmp_path / "报修.csv"
+    source.write_text(
+        "报修时间,报修人,房号,类别,故障描述,是否有偿,费用合计(元)\n"
+        "2026-11-19 09:00,张先生,3-2-1201,给排水,厨房水龙头漏水,是,45\n",
+        encoding="utf-8-sig",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    assert window.import_repairs() is True
+    assert window.tab_widgets["报修维修"].model.rowCount() == 1
+    target = tmp_path / "导出" / "报修"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV 文件 (*.csv)")
+    )
+    assert window.export_repairs() is True
+    written = target.with_suffix(".csv").read_text(encoding="utf-8-sig")
+    assert "厨房水龙头漏水" in written and "45.00" in written

@@ -46,6 +46,18 @@ class ComplaintFilter:
             self.statuses or self.dept or self.category or self.validity or self.text.strip()
         )
 
+    @property
+    def date_range(self) -> tuple[date | None, date | None]:
+        return self.received_from, self.received_to
+
+    @property
+    def plain_search(self) -> bool:
+        """Words and nothing else (but perhaps dates): the search index alone answers it."""
+        only = ComplaintFilter(
+            text=self.text, received_from=self.received_from, received_to=self.received_to
+        )
+        return bool(self.text.strip()) and self == only
+
 
 SORT_COLUMNS = (
     "no",

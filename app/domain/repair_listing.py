@@ -37,6 +37,18 @@ class RepairFilter:
             self.statuses or self.category or self.repairer or self.urgency or self.text.strip()
         )
 
+    @property
+    def date_range(self) -> tuple[date | None, date | None]:
+        return self.reported_from, self.reported_to
+
+    @property
+    def plain_search(self) -> bool:
+        """Words and nothing else (but perhaps dates): the search index alone answers it."""
+        only = RepairFilter(
+            text=self.text, reported_from=self.reported_from, reported_to=self.reported_to
+        )
+        return bool(self.text.strip()) and self == only
+
 
 REPAIR_SORT_COLUMNS = (
     "no",

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
 
 from app.domain.complaint import (
     Attribution,
@@ -24,7 +23,8 @@ from app.domain.complaint import (
     Validity,
 )
 from app.domain.complaint_workflow import derive_status
-from app.domain.normalize import normalize_phone, normalize_room, parse_optional_datetime
+from app.domain.normalize import normalize_phone, normalize_room
+from app.io.row_reader import Cell, Problem, RowReader
 
 COLUMNS = (
     "编号",
@@ -57,56 +57,10 @@ COMPUTED_COLUMNS = ("答复期限", "是否按时答复")
 REQUIRED = ("登记时间", "投诉内容", "紧急程度")
 WHO = ("投诉人", "房号")  # at least one of these columns, and in each row at least one value
 
-Problem = tuple[str, str]  # (column, message)
-E = TypeVar("E", bound=StrEnum)
-Cell = Callable[[str], object]
-
-
-def text(value: object) -> str:
-    """A cell as trimmed text (numbers from Excel without a trailing .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class _RowReader:
-    """Reads one row's cells, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, cell: Cell) -> None:
-        self.cell = cell
-        self.problems: list[Problem] = []
-
-    def text(self, column: str) -> str:
-        return text(self.cell(column))
-
-    def when(self, column: str) -> datetime | None:
-        try:
-            return parse_optional_datetime(self.cell(column))
-        except ValueError as e:
-            self.problems.append((column, str(e)))
-            return None
-
-    def choice(self, column: str, kind: type[E], default: E | None = None) -> E | None:
-        value = self.text(column)
-        if not value:
-            return default
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = "/".join(m.value for m in kind)
-            self.problems.append((column, f"“{value}”不是可选值（{allowed}）"))
-            return default
-
-    def need(self, column: str) -> None:
-        if not self.text(column):
-            self.problems.append((column, "必填，不能为空"))
-
 
 def parse_row(cell: Cell, categories: Sequence[str]) -> tuple[Complaint | None, list[Problem]]:
     """One file row → a Complaint, or the problems found in it (all of them)."""
-    r = _RowReader(cell)
+    r = RowReader(cell)
     for column in REQUIRED:
         r.need(column)
     received_at = r.when("登记时间")
@@ -163,7 +117,7 @@ def with_status(c: Complaint, given: Status | None) -> Complaint:
     return replace(c, status=status, closed_at=closed_at)
 
 
-def _visit(r: _RowReader) -> ReturnVisit | None:
+def _visit(r: RowReader) -> ReturnVisit | None:
     at, visitor, said = r.when("回访时间"), r.text("回访人"), r.text("投诉人意见")
     if not (at or visitor or said):
         return None

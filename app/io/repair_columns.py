@@ -6,10 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import TypeVar
 
-from app.domain.normalize import normalize_phone, normalize_room, parse_optional_datetime
+from app.domain.normalize import normalize_phone, normalize_room
 from app.domain.repair import (
     Acceptance,
     ChargeLine,
@@ -22,7 +20,7 @@ from app.domain.repair import (
 )
 from app.domain.repair_rules import format_money, parse_money
 from app.domain.repair_workflow import derive_status
-from app.io.complaint_columns import text
+from app.io.row_reader import Problem, RowReader
 
 COLUMNS = (
     "编号",
@@ -54,35 +52,6 @@ REQUIRED = ("报修时间", "故障描述")
 IMPORTED_TOTAL = "费用合计（导入）"
 _YES, _NO = {"是", "有偿", "收费"}, {"否", "无偿", "免费", ""}
 
-Problem = tuple[str, str]
-E = TypeVar("E", bound=StrEnum)
-
-
-class _Row:
-    def __init__(self, cell: Callable[[str], object]) -> None:
-        self.cell = cell
-        self.problems: list[Problem] = []
-
-    def text(self, column: str) -> str:
-        return text(self.cell(column))
-
-    def when(self, column: str) -> datetime | None:
-        try:
-            return parse_optional_datetime(self.cell(column))
-        except ValueError as e:
-            self.problems.append((column, str(e)))
-            return None
-
-    def choice(self, column: str, kind: type[E], default: E | None = None) -> E | None:
-        value = self.text(column)
-        if not value:
-            return default
-        try:
-            return kind(value)
-        except ValueError:
-            self.problems.append((column, f"“{value}”不是可选值（{'/'.join(kind)}）"))
-            return default
-
 
 def parse_row(
     cell: Callable[[str], object],
@@ -90,10 +59,9 @@ def parse_row(
     complaint_ids: Callable[[str], int | None],
 ) -> tuple[RepairTicket | None, list[Problem]]:
     """One file row → a RepairTicket, or every problem found in it."""
-    r = _Row(cell)
+    r = RowReader(cell)
     for column in REQUIRED:
-        if not r.text(column):
-            r.problems.append((column, "必填，不能为空"))
+        r.need(column)
     reported_at = r.when("报修时间")
     room, location = normalize_room(r.text("房号")), r.text("位置/设施")
     if not room and not location:
@@ -149,7 +117,7 @@ def parse_row(
     return replace(t, status=status, closed_at=closed_at), []
 
 
-def _charges(r: _Row) -> list[ChargeLine]:
+def _charges(r: RowReader) -> list[ChargeLine]:
     total = r.text("费用合计(元)")
     if not total:
         return []
@@ -161,7 +129,7 @@ def _charges(r: _Row) -> list[ChargeLine]:
     return [ChargeLine(IMPORTED_TOTAL, Decimal(1), fen)] if fen else []
 
 
-def _satisfaction(r: _Row, column: str) -> tuple[Satisfaction | None, str]:
+def _satisfaction(r: RowReader, column: str) -> tuple[Satisfaction | None, str]:
     said = r.text(column).replace(":", "：")
     word, _, remarks = said.partition("：")
     for candidate in sorted(Satisfaction, key=lambda s: -len(s.value)):
@@ -172,7 +140,7 @@ def _satisfaction(r: _Row, column: str) -> tuple[Satisfaction | None, str]:
     return None, ""
 
 
-def _acceptance(r: _Row, completed_at: datetime | None) -> Acceptance | None:
+def _acceptance(r: RowReader, completed_at: datetime | None) -> Acceptance | None:
     result, remarks = _satisfaction(r, "验收结果")
     if result is None:
         return None
@@ -182,7 +150,7 @@ def _acceptance(r: _Row, completed_at: datetime | None) -> Acceptance | None:
     return Acceptance(completed_at, result, True, remarks)
 
 
-def _visit(r: _Row) -> RepairVisit | None:
+def _visit(r: RowReader) -> RepairVisit | None:
     at = r.when("回访时间")
     result, remarks = _satisfaction(r, "回访结果")
     if at is None and result is None:

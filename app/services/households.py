@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.domain.normalize import normalize_phone, normalize_room, to_halfwidth
-from app.io.complaint_columns import text
+from app.io.row_reader import text
 from app.services.importing import (
     ImportFailedError,
     ImportReport,

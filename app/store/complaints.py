@@ -22,6 +22,7 @@ from app.domain.complaint import (
 from app.domain.id_list import IdList
 from app.domain.listing import SORT_COLUMNS, ComplaintFilter, ComplaintRow, QuickView, Sort
 from app.store.events import EventLog
+from app.store.register_list import RegisterList
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_in, enum_out
 from app.store.search_index import SearchIndex
 from app.store.search_text import match_expression
@@ -158,6 +159,16 @@ class ComplaintStore:
         self.database = database
         self.search = SearchIndex(database, "complaint_search")
         self.events_log = EventLog(database, "complaint")
+        self.listing = RegisterList(
+            database,
+            self.search,
+            table="complaints",
+            alias="c",
+            list_index="complaints_list",
+            date_column="received_at",
+            sort_columns=SORT_COLUMNS,
+            where=self._where,
+        )
 
     # ----- writing
     def insert(self, c: Complaint, *, due_at: datetime, estimated: bool, now: datetime) -> int:
@@ -276,30 +287,8 @@ class ComplaintStore:
     def list_ids(
         self, flt: ComplaintFilter, sort: Sort, now: datetime, limit: int | None = None
     ) -> IdList:
-        """Ids of the matching complaints in display order (the list pages rows by these).
-
-        Unfiltered, the sort column's index gives the order. With a narrowing filter the
-        "+" keeps SQLite from walking the sort index row by row: it finds the matching rows
-        through the filter's index (or the text index) and sorts only those.
-        """
-        column = sort.column if sort.column in SORT_COLUMNS else "received_at"
-        direction = "DESC" if sort.descending else "ASC"
-        head = "" if limit is None else f" LIMIT {int(limit)}"
-        if column == "received_at" and _text_only(flt):
-            return self.search.ids_in_key_order(
-                match_expression(flt.text) or "",
-                flt.received_from,
-                flt.received_to,
-                sort.descending,
-                limit,
-            )
-        where, params = self._where(flt, now)
-        key = f"+c.{column}" if flt.narrows else f"c.{column}"
-        sql = (
-            f"SELECT group_concat(id) FROM (SELECT c.id FROM {self._source(flt)} WHERE {where} "
-            f"ORDER BY {key} {direction}, c.id {direction}{head})"
-        )
-        return IdList(self.database.reader().execute(sql, params).fetchone()[0])
+        """Ids of the matching complaints in display order (see RegisterList.ids)."""
+        return self.listing.ids(flt, sort, now, limit)
 
     def rows(self, ids: Sequence[int]) -> list[ComplaintRow]:
         """List rows for these ids, in the order given."""
@@ -316,36 +305,11 @@ class ComplaintStore:
 
     def count(self, flt: ComplaintFilter | None = None, now: datetime | None = None) -> int:
         """How many complaints match (all of them without a filter)."""
-        where, params = self._where(flt or ComplaintFilter(), now or datetime.now())
-        if where == "1":  # SQLite counts a whole table without reading it
-            return int(self.database.scalar("SELECT count(*) FROM complaints"))
-        return int(
-            self.database.scalar(
-                f"SELECT count(*) FROM {self._source(flt or ComplaintFilter())} WHERE {where}",
-                params,
-            )
-        )
+        return self.listing.count(flt or ComplaintFilter(), now or datetime.now())
 
     def iter_all(self, ids: Sequence[int] | None = None) -> Iterator[Complaint]:
         """Every complaint (or these), oldest first, for export: one page in memory at a time."""
-        if ids is None:
-            ids = [
-                r[0]
-                for r in self.database.reader().execute(
-                    "SELECT id FROM complaints ORDER BY received_at, id"
-                )
-            ]
-        for start in range(0, len(ids), 500):
-            page = ids[start : start + 500]
-            marks = ",".join("?" * len(page))
-            rows = {
-                r["id"]: r
-                for r in self.database.query(
-                    f"SELECT * FROM complaints WHERE id IN ({marks})", list(page)
-                )
-            }
-            for i in page:
-                yield self._load(rows[i])
+        yield from self.listing.records(self._load, ids)
 
     def estimated_due_span(self) -> tuple[datetime, datetime] | None:
         """First receipt and last deadline of unreplied complaints with an estimated deadline."""
@@ -410,20 +374,6 @@ class ComplaintStore:
             params["match"] = expression
             clauses.append(self.search.match_clause())
         return " AND ".join(clauses), params
-
-    def _source(self, flt: ComplaintFilter) -> str:
-        """What the list reads: a text search joins its hits to the narrow list index."""
-        if match_expression(flt.text) is None:
-            return "complaints c"
-        return self.search.joined("complaints", "c", "complaints_list")
-
-
-def _text_only(flt: ComplaintFilter) -> bool:
-    """A search with nothing but words (and perhaps a date range)."""
-    plain = ComplaintFilter(
-        text=flt.text, received_from=flt.received_from, received_to=flt.received_to
-    )
-    return match_expression(flt.text) is not None and flt == plain
 
 
 def _list_row(r: dict[str, Any]) -> ComplaintRow:

@@ -24,6 +24,7 @@ from app.domain.repair import (
 )
 from app.domain.repair_listing import REPAIR_SORT_COLUMNS, RepairFilter, RepairRow, RepairView
 from app.store.events import EventLog
+from app.store.register_list import RegisterList
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_out
 from app.store.search_index import SearchIndex
 from app.store.search_text import match_expression
@@ -154,6 +155,16 @@ class RepairStore:
         self.database = database
         self.search = SearchIndex(database, "repair_search")
         self.events_log = EventLog(database, "repair")
+        self.listing = RegisterList(
+            database,
+            self.search,
+            table="repairs",
+            alias="r",
+            list_index="repairs_list",
+            date_column="reported_at",
+            sort_columns=REPAIR_SORT_COLUMNS,
+            where=self._where,
+        )
 
     # ----- writing
     def save(self, t: RepairTicket, *, dues: dict[str, Any], now: datetime) -> int:
@@ -293,32 +304,11 @@ class RepairStore:
     def list_ids(
         self, flt: RepairFilter, sort: Sort, now: datetime, limit: int | None = None
     ) -> IdList:
-        column = sort.column if sort.column in REPAIR_SORT_COLUMNS else "reported_at"
-        if column == "reported_at" and _text_only(flt):
-            return self.search.ids_in_key_order(
-                match_expression(flt.text) or "",
-                flt.reported_from,
-                flt.reported_to,
-                sort.descending,
-                limit,
-            )
-        where, params = self._where(flt, now)
-        direction = "DESC" if sort.descending else "ASC"
-        key = f"+r.{column}" if flt.narrows else f"r.{column}"
-        head = "" if limit is None else f" LIMIT {int(limit)}"
-        sql = (
-            f"SELECT group_concat(id) FROM (SELECT r.id FROM {self._source(flt)} "
-            f"WHERE {where} ORDER BY {key} {direction}, r.id {direction}{head})"
-        )
-        return IdList(self.database.reader().execute(sql, params).fetchone()[0])
+        """Ids of the matching tickets in display order (see RegisterList.ids)."""
+        return self.listing.ids(flt, sort, now, limit)
 
     def count(self, flt: RepairFilter, now: datetime) -> int:
-        where, params = self._where(flt, now)
-        if where == "1":
-            return int(self.database.scalar("SELECT count(*) FROM repairs"))
-        return int(
-            self.database.scalar(f"SELECT count(*) FROM {self._source(flt)} WHERE {where}", params)
-        )
+        return self.listing.count(flt, now)
 
     def rows(self, ids: Sequence[int]) -> list[RepairRow]:
         if not ids:
@@ -359,29 +349,8 @@ class RepairStore:
         ]
 
     def iter_all(self, ids: Sequence[int] | None = None) -> Iterator[RepairTicket]:
-        if ids is None:
-            ids = [
-                r[0]
-                for r in self.database.reader().execute(
-                    "SELECT id FROM repairs ORDER BY reported_at, id"
-                )
-            ]
-        for start in range(0, len(ids), 500):
-            page = ids[start : start + 500]
-            marks = ",".join("?" * len(page))
-            rows = {
-                r["id"]: r
-                for r in self.database.query(
-                    f"SELECT * FROM repairs WHERE id IN ({marks})", list(page)
-                )
-            }
-            for i in page:
-                yield self._load(rows[i])
-
-    def _source(self, flt: RepairFilter) -> str:
-        if match_expression(flt.text) is None:
-            return "repairs r"
-        return self.search.joined("repairs", "r", "repairs_list")
+        """Every ticket (or these), oldest first, for export: one page in memory at a time."""
+        yield from self.listing.records(self._load, ids)
 
     def _where(self, flt: RepairFilter, now: datetime) -> tuple[str, dict[str, Any]]:
         clauses = ["1"]
@@ -426,13 +395,6 @@ class RepairStore:
             params["match"] = expression
             clauses.append(self.search.match_clause())
         return " AND ".join(clauses), params
-
-
-def _text_only(flt: RepairFilter) -> bool:
-    plain = RepairFilter(
-        text=flt.text, reported_from=flt.reported_from, reported_to=flt.reported_to
-    )
-    return match_expression(flt.text) is not None and flt == plain
 
 
 def _list_row(r: dict[str, Any], gross_fen: int) -> RepairRow:

@@ -38,6 +38,7 @@ INTAKE_FIELDS = (
     "channel",
     "category",
     "urgency",
+    "chargeable",
     "appointment_at",
     "complaint_id",
 )

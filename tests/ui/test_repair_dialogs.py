@@ -275,3 +275,13 @@ def test_dispatch_says_when_no_zone_covers_the_place(tab, services, qtbot):
     assert "没有设定片区维修工" in d.suggestion_note.text()
     d.save()
     assert d.errors.message("repairer") == "请填写维修人员"
+
+
+def test_intake_records_whether_the_repair_is_chargeable(tab, services):
+    def paid(d):
+        fill_intake(d)
+        assert d.chargeable.value() == "无偿"  # the default on the paper form
+        d.chargeable.set_value("有偿")
+
+    drive(tab, "new", paid)
+    assert tab.selected_ticket().chargeable is True

@@ -61,6 +61,10 @@ class RepairIntakeDialog(FormDialog):
         self.urgency = ChoiceGroup(
             [u.value for u in RepairUrgency], (t.urgency if t else RepairUrgency.NORMAL).value
         )
+        self.chargeable = ChoiceGroup(
+            [self.tr("无偿"), self.tr("有偿")],
+            self.tr("有偿") if t and t.chargeable else self.tr("无偿"),
+        )
         self.description = text_box(5, t.description if t else "", grow=True)
         self.description.setPlaceholderText(self.tr("照派工单填写，可多行；Tab 键转到下一栏"))
         self.appointment_at = DateTimeInput(now=repairs.now, optional=True)
@@ -102,6 +106,7 @@ class RepairIntakeDialog(FormDialog):
         self.add_wide(note(self.tr("房号与位置/设施至少填一项；公共设施请从台账中选择。")))
         add("category", self.tr("维修类别"), self.category)
         add("urgency", self.tr("紧急程度"), self.urgency)
+        add("chargeable", self.tr("是否有偿"), self.chargeable)
         add("description", self.tr("故障描述"), self.description, span=True, required=True)
         add("appointment_at", self.tr("预约上门时间"), self.appointment_at)
         self.next_row()
@@ -144,6 +149,7 @@ class RepairIntakeDialog(FormDialog):
             facility_id=self._facilities.get(location),
             category=self.category.currentText(),
             urgency=RepairUrgency(self.urgency.value()),
+            chargeable=self.chargeable.value() == self.tr("有偿"),
             description=self.description.toPlainText().strip(),
             appointment_at=self.appointment_at.value(),
         )

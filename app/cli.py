@@ -3,6 +3,7 @@
 estate-office [--data-dir DIR] import households|complaints|repairs FILE
 estate-office [--data-dir DIR] export complaints|repairs -o FILE
 estate-office [--data-dir DIR] print complaint|transfer|notice|workorder NO -o FILE.pdf [--blank]
+estate-office [--data-dir DIR] backup [-o FILE] | restore FILE | check
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from app.domain.errors import ValidationError, WorkflowError
 from app.io.tabular import TableError
 from app.paths import DataDir
 from app.services import Services, open_services
+from app.services.backups import (
+    check_database,
+    recover_corrupt,
+    restore_file,
+    verify_for_restore,
+)
+from app.services.clock import system_clock
 from app.services.importing import ImportFailedError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -37,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     prt.add_argument("no", nargs="?", help="编号（--blank 时不填）")
     prt.add_argument("-o", "--output", type=Path, required=True)
     prt.add_argument("--blank", action="store_true", help="打印空白表单")
+    bak = commands.add_parser("backup", help="立即备份（经校验后保存）")
+    bak.add_argument("-o", "--output", type=Path, help="备份文件（默认存入数据文件夹的 backups）")
+    res = commands.add_parser("restore", help="从备份恢复（当前文件另存，不覆盖）")
+    res.add_argument("file", type=Path)
+    commands.add_parser("check", help="检查数据库完整性和备份；有问题时退出码非零")
     return parser
 
 
@@ -48,6 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _start_window(data_dir)
     if args.command == "print" and bool(args.no) == bool(args.blank):
         parser.error("请给出编号，或用 --blank 打印空白表单（二者选一）")
+    if args.command in ("check", "restore"):
+        return _maintenance(data_dir, args)
+    recovery = recover_corrupt(data_dir, system_clock())
+    if recovery.needs_attention:
+        print("\n".join(recovery.lines()), file=sys.stderr)
+        print("请先用 estate-office restore 备份文件 恢复，再执行此命令。", file=sys.stderr)
+        return EXIT_FAILED
     try:
         services = open_services(data_dir)
     except DatabaseTooNewError as e:
@@ -84,6 +104,24 @@ def _run(services: Services, args: argparse.Namespace) -> int:
         pdf = _form_pdf(services, args.form, None if args.blank else args.no)
         services.printing.save(pdf, args.output)
         print(f"已保存 {args.output}")
+    elif args.command == "backup":
+        print("\n".join(services.backups.backup_now(target=args.output).lines()))
+    return EXIT_OK
+
+
+def _maintenance(data_dir: DataDir, args: argparse.Namespace) -> int:
+    """check and restore work on the closed database file, even a damaged one."""
+    now = system_clock()
+    try:
+        if args.command == "check":
+            report = check_database(data_dir, now)
+            print("\n".join(report.lines()))
+            return EXIT_OK if report.ok else EXIT_FAILED
+        print(f"恢复：{verify_for_restore(args.file).summary()}")
+        print("\n".join(restore_file(data_dir, args.file, now).lines()))
+    except OSError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

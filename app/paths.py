@@ -48,6 +48,11 @@ class DataDir:
         return self.root / DB_FILENAME
 
     @property
+    def backups(self) -> Path:
+        """Verified copies of the database (migrations write theirs here too)."""
+        return self.root / "backups"
+
+    @property
     def exports(self) -> Path:
         return self.root / "exports"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import APP_NAME, DataDir, resource_path
@@ -13,6 +14,7 @@ from app.services import open_services
 from ui.fonts import install_app_font
 from ui.main_window import MainWindow
 from ui.signals import ChangeBus
+from ui.startup import ScheduledBackups, recover_if_damaged
 
 STYLE_SHEET = "style.qss"
 DISPLAY_NAME = "物业管理处办公系统"
@@ -70,6 +72,8 @@ def _tell_cannot_open(data_dir: DataDir, error: Exception) -> None:
 
 def run(data_dir: DataDir) -> int:
     app = make_application()
+    if not recover_if_damaged(data_dir, datetime.now()):
+        return 1
     try:
         services = open_services(data_dir)
     except Exception as e:  # DatabaseTooNewError, OSError, a damaged file: say so, exit 1
@@ -79,7 +83,9 @@ def run(data_dir: DataDir) -> int:
     try:
         bus = ChangeBus()
         window = build_main_window(services, bus)
+        ScheduledBackups(services.backups, window)
         window.show()
         return app.exec()
     finally:
+        QThreadPool.globalInstance().waitForDone()  # a backup in progress finishes first
         services.close()

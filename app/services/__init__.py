@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.db.connection import Database, open_database
 from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
+from app.services.backups import BackupService
 from app.services.calendar import CalendarService
 from app.services.clock import Clock, system_clock
 from app.services.complaint_exchange import ComplaintExchange
@@ -44,6 +46,7 @@ class Services:
     repairs: RepairService
     repair_reference: RepairReferenceService
     repair_exchange: RepairExchange
+    backups: BackupService
 
     def close(self) -> None:
         self.database.close()
@@ -58,6 +61,11 @@ def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
     calendar = CalendarService(database)
     complaints = ComplaintService(database, calendar, clock)
     escalation = EscalationService(database, complaints, clock)
+    backups = BackupService(database, data_dir, clock, second_folder=_second_folder(reference))
+
+    def before_import() -> None:
+        backups.backup_now("before-import")
+
     repair_reference = RepairReferenceService(database)
     repair_reference.ensure_seeded()
     repairs = RepairService(database, repair_reference, calendar, complaints, clock)
@@ -68,10 +76,20 @@ def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
         calendar=calendar,
         complaints=complaints,
         escalation=escalation,
-        exchange=ComplaintExchange(database, complaints, reference),
-        households=HouseholdImport(reference),
+        exchange=ComplaintExchange(database, complaints, reference, before_import),
+        households=HouseholdImport(reference, before_import),
         printing=PrintService(complaints, escalation, reference, repairs),
         repairs=repairs,
         repair_reference=repair_reference,
-        repair_exchange=RepairExchange(database, repairs, complaints),
+        repair_exchange=RepairExchange(database, repairs, complaints, before_import),
+        backups=backups,
     )
+
+
+SECOND_BACKUP_FOLDER = "backup_second_folder"
+
+
+def _second_folder(reference: ReferenceService) -> Path | None:
+    """The office's second backup folder (e.g. a USB drive), when one is set."""
+    folder = reference.store.setting(SECOND_BACKUP_FOLDER)
+    return Path(folder) if folder else None

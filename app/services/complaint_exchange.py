@@ -16,9 +16,11 @@ from app.io import complaint_columns as cols
 from app.io.tabular import write_table
 from app.services.complaints import ComplaintService
 from app.services.importing import (
+    BeforeWrite,
     ImportFailedError,
     ImportReport,
     RowProblem,
+    no_backup,
     open_table,
     row_reader,
 )
@@ -46,8 +48,13 @@ FIELD_COLUMNS = {
 
 class ComplaintExchange:
     def __init__(
-        self, database: Database, complaints: ComplaintService, reference: ReferenceService
+        self,
+        database: Database,
+        complaints: ComplaintService,
+        reference: ReferenceService,
+        before_write: BeforeWrite = no_backup,
     ) -> None:
+        self.before_write = before_write
         self.database = database
         self.complaints = complaints
         self.reference = reference
@@ -73,6 +80,7 @@ class ComplaintExchange:
                 parsed.append(complaint)
         if report.problems:
             raise ImportFailedError(report)
+        self.before_write()  # a verified backup before the register changes
         report.imported = self._write(parsed)
         return report
 

@@ -8,9 +8,11 @@ from pathlib import Path
 from app.domain.normalize import normalize_phone, normalize_room, to_halfwidth
 from app.io.row_reader import text
 from app.services.importing import (
+    BeforeWrite,
     ImportFailedError,
     ImportReport,
     RowProblem,
+    no_backup,
     open_table,
     row_reader,
 )
@@ -24,8 +26,9 @@ _NO = {"否", "未入住", "空置", "n", "no", "0", "false"}
 
 
 class HouseholdImport:
-    def __init__(self, reference: ReferenceService) -> None:
+    def __init__(self, reference: ReferenceService, before_write: BeforeWrite = no_backup) -> None:
         self.reference = reference
+        self.before_write = before_write
 
     def import_file(self, path: Path) -> ImportReport:
         report = ImportReport(path)
@@ -46,6 +49,7 @@ class HouseholdImport:
             households.append(household)
         if report.problems:
             raise ImportFailedError(report)
+        self.before_write()  # a verified backup before the register changes
         report.imported = self.reference.save_households(households)
         return report
 

@@ -84,3 +84,10 @@ def row_reader(columns: ColumnMap, row: TableRow) -> Callable[[str], object]:
         return columns.get(row, name)
 
     return cell
+
+
+BeforeWrite = Callable[[], object]  # e.g. a verified backup, run once a file has passed its checks
+
+
+def no_backup() -> None:
+    """For an importer built without a backup (tests of the import rules alone)."""

@@ -15,9 +15,11 @@ from app.io import repair_columns as cols
 from app.io.tabular import write_table
 from app.services.complaints import ComplaintService
 from app.services.importing import (
+    BeforeWrite,
     ImportFailedError,
     ImportReport,
     RowProblem,
+    no_backup,
     open_table,
     row_reader,
 )
@@ -49,8 +51,13 @@ FIELD_COLUMNS = {
 
 class RepairExchange:
     def __init__(
-        self, database: Database, repairs: RepairService, complaints: ComplaintService
+        self,
+        database: Database,
+        repairs: RepairService,
+        complaints: ComplaintService,
+        before_write: BeforeWrite = no_backup,
     ) -> None:
+        self.before_write = before_write
         self.database = database
         self.repairs = repairs
         self.complaints = complaints
@@ -75,6 +82,7 @@ class RepairExchange:
                 parsed.append(ticket)
         if report.problems:
             raise ImportFailedError(report)
+        self.before_write()  # a verified backup before the register changes
         report.imported = self._write(parsed)
         return report
 

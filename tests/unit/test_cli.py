@@ -122,3 +122,29 @@ def test_repairs_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "WX2026-00001" in text and "厨房水龙头漏水" in text and "45.00" in text
     assert run(tmp_path, "print", "workorder", "--blank", "-o", str(tmp_path / "b.pdf")) == 0
+
+
+def test_backup_check_corruption_and_restore(
+    tmp_path: Path, complaints_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(tmp_path, "import", "complaints", str(complaints_csv)) == 0
+    backups = tmp_path / "data" / "backups"
+    assert [p.name for p in backups.glob("*before-import*.db")]  # taken before the import
+    assert run(tmp_path, "backup") == 0
+    assert run(tmp_path, "check") == 0
+    capsys.readouterr()
+    db = tmp_path / "data" / "estate.db"
+    data = bytearray(db.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096  # a torn page
+    db.write_bytes(bytes(data))
+    assert run(tmp_path, "check") == 1
+    assert run(tmp_path, "export", "complaints", "-o", str(tmp_path / "x.csv")) == 1
+    err = capsys.readouterr().err
+    assert "已将损坏的文件原样移到" in err and "estate-office restore" in err
+    newest = max(backups.glob("*-manual.db"))
+    assert run(tmp_path, "restore", str(newest)) == 0
+    assert run(tmp_path, "check") == 0
+    out = tmp_path / "after.csv"
+    assert run(tmp_path, "export", "complaints", "-o", str(out)) == 0
+    assert "电梯漏水" in out.read_text(encoding="utf-8-sig")
+    assert list((backups / "corrupt").glob("*.db"))  # the damaged file is kept, not deleted

@@ -17,7 +17,14 @@ from app.db.migrations import DatabaseTooNewError
 from app.domain.errors import ValidationError, WorkflowError
 from app.io.tabular import TableError
 from app.paths import DataDir
-from app.services import Services, open_services
+from app.services import (
+    AlreadyRunningError,
+    LocationRefusedError,
+    Services,
+    StorageError,
+    open_guard,
+    open_services,
+)
 from app.services.backups import (
     check_database,
     recover_corrupt,
@@ -61,8 +68,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _start_window(data_dir)
     if args.command == "print" and bool(args.no) == bool(args.blank):
         parser.error("请给出编号，或用 --blank 打印空白表单（二者选一）")
-    if args.command in ("check", "restore"):
-        return _maintenance(data_dir, args)
+    data_dir.ensure()
+    try:  # one copy of the program per data folder, on this PC's own disk
+        guard = open_guard(data_dir.root, data_dir.database)
+    except (LocationRefusedError, AlreadyRunningError) as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        if guard.location.warn:
+            print(guard.location.message, file=sys.stderr)
+        if args.command in ("check", "restore"):
+            return _maintenance(data_dir, args)
+        return _command(data_dir, args)
+    finally:
+        guard.close()
+
+
+def _command(data_dir: DataDir, args: argparse.Namespace) -> int:
     recovery = recover_corrupt(data_dir, system_clock())
     if recovery.needs_attention:
         print("\n".join(recovery.lines()), file=sys.stderr)
@@ -77,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(services, args)
     except ImportFailedError as e:
         print(e.report.summary(), file=sys.stderr)
-    except (TableError, ValidationError, WorkflowError, OSError) as e:
+    except (TableError, ValidationError, WorkflowError, StorageError, OSError) as e:
         print(f"错误：{e}", file=sys.stderr)
     finally:
         services.close()

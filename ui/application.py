@@ -10,7 +10,12 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool,
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import APP_NAME, DataDir, resource_path
-from app.services import open_services
+from app.services import (
+    AlreadyRunningError,
+    LocationRefusedError,
+    open_guard,
+    open_services,
+)
 from ui.fonts import install_app_font
 from ui.main_window import MainWindow
 from ui.signals import ChangeBus
@@ -72,6 +77,25 @@ def _tell_cannot_open(data_dir: DataDir, error: Exception) -> None:
 
 def run(data_dir: DataDir) -> int:
     app = make_application()
+    try:  # one copy per data folder, on this PC's own disk (not a network share)
+        data_dir.ensure()
+        guard = open_guard(data_dir.root, data_dir.database)
+    except (AlreadyRunningError, LocationRefusedError, OSError) as e:
+        _tell_cannot_open(data_dir, e)
+        return 1
+    try:
+        if guard.location.warn:
+            QMessageBox.warning(
+                None,
+                QCoreApplication.translate("application", "数据文件夹"),
+                guard.location.message,
+            )
+        return _run_guarded(app, data_dir)
+    finally:
+        guard.close()
+
+
+def _run_guarded(app: QApplication, data_dir: DataDir) -> int:
     if not recover_if_damaged(data_dir, datetime.now()):
         return 1
     try:
@@ -85,7 +109,7 @@ def run(data_dir: DataDir) -> int:
         window = build_main_window(services, bus)
         ScheduledBackups(services.backups, window)
         window.show()
-        return app.exec()
+        return int(app.exec())
     finally:
         QThreadPool.globalInstance().waitForDone()  # a backup in progress finishes first
         services.close()

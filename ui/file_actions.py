@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import StorageError
 from app.services.importing import ImportFailedError
 from ui import desktop
 
@@ -85,6 +86,9 @@ def run_import(parent: QWidget | None, importer, path: Path):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
+        return None
+    except StorageError as e:  # a full disk or an I/O error: nothing was written
+        desktop.show_error(parent, str(e))
         return None
     except OSError as e:
         desktop.show_error(parent, _tr("无法读取文件：{error}").format(error=e))

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from app.db import migrations
+from app.db.errors import translate_storage_error
 
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
 
@@ -70,11 +71,15 @@ class Database:
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            # After SQLITE_FULL or SQLITE_IOERR SQLite may already have rolled back.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            storage = translate_storage_error(exc)
+            if storage is None or storage is exc:
+                raise
+            raise storage from exc
         finally:
             self._depth = 0
 

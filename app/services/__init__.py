@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.db.connection import Database, open_database
+from app.db.errors import StorageError
+from app.db.guard import AlreadyRunningError, FolderGuard, LocationRefusedError, open_guard
 from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
 from app.services.backups import BackupService
@@ -23,7 +25,12 @@ from app.services.repairs import RepairService
 from app.store.reference import Household, StaffMember
 
 __all__ = [
+    "AlreadyRunningError",
     "DatabaseTooNewError",
+    "FolderGuard",
+    "LocationRefusedError",
+    "StorageError",
+    "open_guard",
     "Household",
     "OfficeSettings",
     "Services",

@@ -148,3 +148,33 @@ def test_backup_check_corruption_and_restore(
     assert run(tmp_path, "export", "complaints", "-o", str(out)) == 0
     assert "电梯漏水" in out.read_text(encoding="utf-8-sig")
     assert list((backups / "corrupt").glob("*.db"))  # the damaged file is kept, not deleted
+
+
+def test_a_second_copy_on_the_same_folder_is_refused(
+    tmp_path: Path, complaints_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.db.guard import InstanceLock
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with InstanceLock(folder):
+        assert run(tmp_path, "import", "complaints", str(complaints_csv)) == 1
+        assert run(tmp_path, "check") == 1
+    assert "本程序已在运行" in capsys.readouterr().err
+    assert run(tmp_path, "import", "complaints", str(complaints_csv)) == 0  # once it is gone
+
+
+def test_a_network_share_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.db import guard
+
+    monkeypatch.setattr(
+        guard,
+        "check_location",
+        lambda path, probes=None: guard.LocationVerdict(
+            True, False, "数据文件夹在网络共享上，不能使用"
+        ),
+    )
+    assert run(tmp_path, "export", "complaints", "-o", str(tmp_path / "x.csv")) == 1
+    assert "网络共享" in capsys.readouterr().err

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.normalize import normalize_room
+from app.services import StorageError
 from ui.widgets.datetime_input import DateTimeInput, mark_invalid
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def show_workflow_error(parent: QWidget | None, error: WorkflowError) -> None:
 
 def show_save_failure(parent: QWidget | None, error: Exception) -> None:
     """The database or disk refused the write; what was typed stays in the dialog."""
+    if isinstance(error, StorageError):  # its message already says the input is kept
+        QMessageBox.critical(parent, _tr("保存失败"), str(error))
+        return
     QMessageBox.critical(
         parent,
         _tr("保存失败"),

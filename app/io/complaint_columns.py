@@ -23,7 +23,7 @@ from app.domain.complaint import (
     Validity,
 )
 from app.domain.complaint_workflow import derive_status
-from app.domain.normalize import normalize_phone, normalize_room
+from app.domain.normalize import normalize_room
 from app.io.row_reader import Cell, Problem, RowReader
 
 COLUMNS = (
@@ -69,15 +69,8 @@ def parse_row(cell: Cell, categories: Sequence[str]) -> tuple[Complaint | None, 
     complainant, room = r.text("投诉人"), normalize_room(r.text("房号"))
     if not complainant and not room:
         r.problems.append(("投诉人", "投诉人和房号至少填写一项"))
-    phone = r.text("联系电话")
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValueError as e:
-            r.problems.append(("联系电话", str(e)))
-    category = r.text("投诉类别")
-    if category and category not in categories:
-        r.problems.append(("投诉类别", f"“{category}”不在投诉类别表中（{'、'.join(categories)}）"))
+    phone = r.phone("联系电话")
+    category = r.listed("投诉类别", categories, "投诉类别表")
     visit = _visit(r)
     status = r.choice("状态", Status)
     fields = dict(

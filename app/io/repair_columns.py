@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.normalize import normalize_phone, normalize_room
+from app.domain.normalize import normalize_room
 from app.domain.repair import (
     Acceptance,
     ChargeLine,
@@ -66,15 +66,8 @@ def parse_row(
     room, location = normalize_room(r.text("房号")), r.text("位置/设施")
     if not room and not location:
         r.problems.append(("房号", "房号和位置/设施至少填写一项"))
-    phone = r.text("联系电话")
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValueError as e:
-            r.problems.append(("联系电话", str(e)))
-    category = r.text("类别")
-    if category and category not in categories:
-        r.problems.append(("类别", f"“{category}”不在维修类别表中（{'、'.join(categories)}）"))
+    phone = r.phone("联系电话")
+    category = r.listed("类别", categories, "维修类别表")
     paid = r.text("是否有偿")
     if paid not in _YES | _NO:
         r.problems.append(("是否有偿", f"“{paid}”应为 是 或 否"))

@@ -3,12 +3,12 @@ first (every register's columns module uses it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from app.domain.normalize import parse_optional_datetime
+from app.domain.normalize import normalize_phone, parse_optional_datetime
 
 Problem = tuple[str, str]  # (column, message)
 Cell = Callable[[str], object]
@@ -49,6 +49,24 @@ class RowReader:
             allowed = "/".join(m.value for m in kind)
             self.problems.append((column, f"“{value}”不是可选值（{allowed}）"))
             return default
+
+    def phone(self, column: str) -> str:
+        """A phone number, normalised ("138 1234 5678" → "13812345678"); "" when empty."""
+        value = self.text(column)
+        if not value:
+            return ""
+        try:
+            return normalize_phone(value)
+        except ValueError as e:
+            self.problems.append((column, str(e)))
+            return value
+
+    def listed(self, column: str, allowed: Sequence[str], list_name: str) -> str:
+        """A value that must come from one of the office's editable lists (or be empty)."""
+        value = self.text(column)
+        if value and value not in allowed:
+            self.problems.append((column, f"“{value}”不在{list_name}中（{'、'.join(allowed)}）"))
+        return value
 
     def need(self, column: str) -> None:
         if not self.text(column):

@@ -10,7 +10,6 @@ from app.db.connection import Database
 from app.domain import complaint_workflow as workflow
 from app.domain.complaint import Complaint
 from app.domain.deadline import reply_on_time
-from app.domain.errors import FieldError
 from app.domain.listing import ComplaintFilter, Sort
 from app.io import complaint_columns as cols
 from app.io.tabular import write_table
@@ -21,6 +20,7 @@ from app.services.importing import (
     ImportReport,
     RowProblem,
     no_backup,
+    number_problem,
     open_table,
     row_reader,
 )
@@ -89,15 +89,12 @@ class ComplaintExchange:
     ) -> Complaint | None:
         """The record-level rules: the same ones the screens apply."""
         problems = workflow.validate_intake(c) + workflow.check_consistency(c)
-        room_error = self.complaints.room_error(c.room)
-        if room_error is not None:
-            problems.append(room_error)
-        if c.no:
-            if c.no in seen_nos:
-                problems.append(_problem("no", f"编号与第{seen_nos[c.no]}行重复"))
-            elif self.store.id_for_no(c.no) is not None:
-                problems.append(_problem("no", f"编号 {c.no} 已存在（编号不能重复使用）"))
-            seen_nos[c.no] = line
+        for extra in (
+            self.complaints.room_error(c.room),
+            number_problem(c.no, line, seen_nos, self.store.id_for_no),
+        ):
+            if extra is not None:
+                problems.append(extra)
         report.problems.extend(
             RowProblem(line, FIELD_COLUMNS.get(p.field, p.field), p.message) for p in problems
         )
@@ -134,7 +131,3 @@ class ComplaintExchange:
         for c in store.iter_all(ids):
             due_at, _estimated = store.due(c.id or 0)
             yield cols.export_values(c, due_at, reply_on_time(due_at, c.replied_at, now))
-
-
-def _problem(field: str, message: str) -> FieldError:
-    return FieldError(field, message)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.domain.errors import FieldError
 from app.io.tabular import ColumnMap, Table, TableError, TableRow, match_columns, read_table
 
 
@@ -91,3 +92,17 @@ BeforeWrite = Callable[[], object]  # e.g. a verified backup, run once a file ha
 
 def no_backup() -> None:
     """For an importer built without a backup (tests of the import rules alone)."""
+
+
+def number_problem(
+    no: str, line: int, seen: dict[str, int], exists: Callable[[str], object]
+) -> FieldError | None:
+    """A 编号 given in a file must be new: not earlier in the file, not in the register."""
+    if not no:
+        return None
+    first = seen.setdefault(no, line)
+    if first != line:
+        return FieldError("no", f"编号与第{first}行重复")
+    if exists(no) is not None:
+        return FieldError("no", f"编号 {no} 已存在（编号不能重复使用）")
+    return None

@@ -20,6 +20,7 @@ from app.services.importing import (
     ImportReport,
     RowProblem,
     no_backup,
+    number_problem,
     open_table,
     row_reader,
 )
@@ -88,15 +89,12 @@ class RepairExchange:
 
     def _checked(self, t: RepairTicket, line: int, seen: dict[str, int]) -> list[FieldError]:
         problems = workflow.validate_intake(t) + workflow.check_consistency(t)
-        error = self.repairs.room_error(t.room)
-        if error:
-            problems.append(error)
-        if t.no:
-            if t.no in seen:
-                problems.append(FieldError("no", f"编号与第{seen[t.no]}行重复"))
-            elif self.repairs.store.id_for_no(t.no) is not None:
-                problems.append(FieldError("no", f"编号 {t.no} 已存在（编号不能重复使用）"))
-            seen[t.no] = line
+        for extra in (
+            self.repairs.room_error(t.room),
+            number_problem(t.no, line, seen, self.repairs.store.id_for_no),
+        ):
+            if extra is not None:
+                problems.append(extra)
         return problems
 
     def _write(self, parsed: list[RepairTicket]) -> int:

@@ -14,7 +14,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from app.paths import DataDir  # noqa: E402
-from app.services import Services, open_services  # noqa: E402
+from app.services import Services  # noqa: E402
+from tests.accounts_support import open_signed_in  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 10, 0)  # a Friday
 
@@ -41,6 +42,6 @@ def data_dir(tmp_path: Path) -> DataDir:
 
 @pytest.fixture
 def services(data_dir: DataDir, clock: FakeClock) -> Iterator[Services]:
-    s = open_services(data_dir, clock=clock)
+    s = open_signed_in(data_dir, clock=clock)
     yield s
     s.close()

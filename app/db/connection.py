@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from app.db import migrations
+from app.db import audit, migrations
 from app.db.errors import translate_storage_error
 
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]
@@ -22,11 +23,19 @@ class Database:
 
     The connection runs in autocommit mode; `transaction()` wraps writes in BEGIN IMMEDIATE …
     COMMIT, rolling back on any error so nothing is half-written.
+
+    `actor` and `clock` say who and when for the audit trail's entries (app.db.audit); the
+    session sets `actor` to the signed-in user.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
+        self.actor = "系统"
+        self.clock: Callable[[], datetime] = datetime.now
         conn = _connect(str(path))
+        audit.register_functions(conn, actor=lambda: self.actor, now=lambda: self.clock())
+        # INSERT OR REPLACE then runs the delete trigger of the row it replaces
+        conn.execute("PRAGMA recursive_triggers = ON")
         if self.path is not None:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -54,6 +63,15 @@ class Database:
             with self._readers_lock:
                 self._readers.append(conn)
         return conn
+
+    @contextmanager
+    def acting_as(self, actor: str) -> Iterator[None]:
+        """Entries written inside name `actor` (e.g. a failed sign-in before anyone is in)."""
+        before, self.actor = self.actor, actor
+        try:
+            yield
+        finally:
+            self.actor = before
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -113,6 +131,7 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the list's indexes stay in memory
     conn.execute("PRAGMA temp_store = MEMORY")
+    audit.register_functions(conn)
     return conn
 
 

@@ -8,20 +8,25 @@ refused rather than guessed at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app.db import schema_v1, schema_v2, schema_v3
+from app.db import schema_v1, schema_v2, schema_v3, schema_v4
 from app.db.backup import backup_name, backup_to
 
 if TYPE_CHECKING:
     from app.db.connection import Database
 
-MIGRATIONS: tuple[Sequence[str], ...] = (
+Step = str | Callable[[sqlite3.Connection], None]
+"""A SQL statement, or a function run on the connection inside the migration's transaction."""
+
+MIGRATIONS: tuple[Sequence[Step], ...] = (
     schema_v1.STATEMENTS,
     schema_v2.STATEMENTS,
     schema_v3.STATEMENTS,
+    schema_v4.STEPS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -55,7 +60,10 @@ def migrate(database: Database) -> int:
         backup_to(database.conn, target)
     for number in range(version + 1, SCHEMA_VERSION + 1):
         with database.transaction() as conn:
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement)
+            for step in MIGRATIONS[number - 1]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(f"PRAGMA user_version = {number}")
     return SCHEMA_VERSION - version

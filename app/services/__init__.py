@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
 from app.db.connection import Database, open_database
 from app.db.errors import StorageError
 from app.db.guard import AlreadyRunningError, FolderGuard, LocationRefusedError, open_guard
 from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
+from app.services.accounts import AccountService, SignInError
 from app.services.backups import BackupService
 from app.services.calendar import CalendarService
 from app.services.clock import Clock, system_clock
@@ -22,6 +25,7 @@ from app.services.reference import OfficeSettings, ReferenceService
 from app.services.repair_exchange import RepairExchange
 from app.services.repair_reference import RepairReferenceService
 from app.services.repairs import RepairService
+from app.services.session import Session
 from app.store.reference import Household, StaffMember
 
 __all__ = [
@@ -34,6 +38,8 @@ __all__ = [
     "Household",
     "OfficeSettings",
     "Services",
+    "Session",
+    "SignInError",
     "StaffMember",
     "open_services",
 ]
@@ -43,6 +49,8 @@ __all__ = [
 class Services:
     database: Database
     data_dir: DataDir
+    session: Session
+    accounts: AccountService
     reference: ReferenceService
     calendar: CalendarService
     complaints: ComplaintService
@@ -59,36 +67,52 @@ class Services:
         self.database.close()
 
 
-def open_services(data_dir: DataDir, clock: Clock = system_clock) -> Services:
-    """Open (creating and migrating if needed) the data folder's database."""
+def open_services(
+    data_dir: DataDir, clock: Clock = system_clock, hasher: PasswordHasher | None = None
+) -> Services:
+    """Open (creating and migrating if needed) the data folder's database.
+
+    Nobody is signed in yet: guarded calls are refused until `accounts.sign_in` succeeds.
+    `hasher` lets tests use cheaper argon2id parameters than the default.
+    """
     data_dir.ensure()
     database = open_database(data_dir.database)
-    reference = ReferenceService(database)
+    database.clock = clock
+    session = Session(database)
+    reference = ReferenceService(database, session=session)
     reference.ensure_seeded()
-    calendar = CalendarService(database)
-    complaints = ComplaintService(database, calendar, clock)
-    escalation = EscalationService(database, complaints, clock)
-    backups = BackupService(database, data_dir, clock, second_folder=_second_folder(reference))
+    calendar = CalendarService(database, session=session)
+    complaints = ComplaintService(database, calendar, clock, session=session)
+    escalation = EscalationService(database, complaints, clock, session=session)
+    backups = BackupService(
+        database, data_dir, clock, session=session, second_folder=_second_folder(reference)
+    )
 
     def before_import() -> None:
         backups.backup_now("before-import")
 
-    repair_reference = RepairReferenceService(database)
+    repair_reference = RepairReferenceService(database, session=session)
     repair_reference.ensure_seeded()
-    repairs = RepairService(database, repair_reference, calendar, complaints, clock)
+    repairs = RepairService(
+        database, repair_reference, calendar, complaints, clock, session=session
+    )
     return Services(
         database=database,
         data_dir=data_dir,
+        session=session,
+        accounts=AccountService(database, session, clock, hasher or PasswordHasher()),
         reference=reference,
         calendar=calendar,
         complaints=complaints,
         escalation=escalation,
-        exchange=ComplaintExchange(database, complaints, reference, before_import),
-        households=HouseholdImport(reference, before_import),
-        printing=PrintService(complaints, escalation, reference, repairs),
+        exchange=ComplaintExchange(database, complaints, reference, before_import, session=session),
+        households=HouseholdImport(reference, before_import, session=session),
+        printing=PrintService(complaints, escalation, reference, repairs, session=session),
         repairs=repairs,
         repair_reference=repair_reference,
-        repair_exchange=RepairExchange(database, repairs, complaints, before_import),
+        repair_exchange=RepairExchange(
+            database, repairs, complaints, before_import, session=session
+        ),
         backups=backups,
     )
 

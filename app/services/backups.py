@@ -46,8 +46,10 @@ from app.db.backup import (
 from app.db.backup_policy import thin
 from app.db.connection import Database
 from app.db.migrations import SCHEMA_VERSION
+from app.domain.access import Permission
 from app.paths import DataDir
 from app.services.clock import Clock
+from app.services.session import Session, open_to_anyone, requires
 
 __all__ = [
     "BackupError",
@@ -172,8 +174,10 @@ class BackupService:
         data_dir: DataDir,
         clock: Clock,
         *,
+        session: Session,
         second_folder: Path | None = None,
     ) -> None:
+        self.session = session
         self.database = database
         self.data_dir = data_dir
         self.clock = clock
@@ -182,9 +186,11 @@ class BackupService:
         self._failed_at: datetime | None = None
 
     @property
+    @requires(Permission.VIEW)
     def folder(self) -> Path:
         return self.data_dir.backups
 
+    @requires(Permission.BACKUP)
     def backup_now(self, reason: str = "manual", target: Path | None = None) -> BackupResult:
         """Back up now (reason: manual, before-import …), copy to the second folder, thin both.
 
@@ -201,6 +207,7 @@ class BackupService:
             deleted = self._thin(now, warnings)
         return BackupResult(info, second, tuple(warnings), tuple(deleted))
 
+    @open_to_anyone
     def due(self, now: datetime) -> bool:
         """True when today has no scheduled backup yet (and none failed in the last hour)."""
         if self._failed_at is not None and now - self._failed_at < RETRY_AFTER_FAILURE:
@@ -211,6 +218,7 @@ class BackupService:
             return True
         return not any(n and n[1] == SCHEDULED and n[0].date() == now.date() for n in names)
 
+    @open_to_anyone
     def run_scheduled(self) -> BackupResult | None:
         """The daily backup when it is due (the UI's timer calls this, best on a worker
         thread: about a second on a 70 MB database). None when not due; raises BackupError."""
@@ -223,6 +231,7 @@ class BackupService:
             self._failed_at = now
             raise
 
+    @requires(Permission.BACKUP)
     def scan(self) -> BackupScan:
         """Backups in both folders, newest first, and the files that could not be read."""
         scans = [scan_backups(folder) for folder in self._folders()]
@@ -230,18 +239,22 @@ class BackupService:
         found.sort(key=lambda b: b.taken_at, reverse=True)  # stable: this PC's copy first
         return BackupScan(found, [u for s in scans for u in s.unreadable])
 
+    @requires(Permission.BACKUP)
     def backups(self) -> list[BackupInfo]:
         return self.scan().backups
 
+    @requires(Permission.BACKUP)
     def current_counts(self) -> dict[str, int]:
         """The live database's record counts, to set beside a backup's before restoring."""
         with closing(open_read_only(self._db_path())) as conn:
             return record_counts(conn)
 
+    @requires(Permission.BACKUP)
     def verify(self, path: Path) -> BackupInfo:
         """Fully check a backup before offering to restore it. Raises BackupError."""
         return verify_for_restore(path)
 
+    @requires(Permission.RESTORE)
     def restore(self, path: Path) -> RestoreResult:
         """`restore_file` for this data folder. The caller closes every connection first
         (`Services.close()`); this refuses while the database is still open."""
@@ -249,6 +262,7 @@ class BackupService:
             raise BackupError(IN_USE)
         return restore_file(self.data_dir, path, self.clock())
 
+    @requires(Permission.VIEW)
     def check(self) -> CheckReport:
         return check_database(self.data_dir, self.clock(), second_folder=self.second_folder)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.db.connection import Database
 from app.domain import complaint_workflow as workflow
+from app.domain.access import Permission
 from app.domain.complaint import Complaint
 from app.domain.deadline import reply_on_time
 from app.domain.listing import ComplaintFilter, Sort
@@ -25,6 +26,7 @@ from app.services.importing import (
     row_reader,
 )
 from app.services.reference import ReferenceService
+from app.services.session import Session, requires
 from app.store import numbering
 from app.store.complaints import PREFIX, ComplaintStore
 
@@ -53,13 +55,17 @@ class ComplaintExchange:
         complaints: ComplaintService,
         reference: ReferenceService,
         before_write: BeforeWrite = no_backup,
+        *,
+        session: Session,
     ) -> None:
+        self.session = session
         self.before_write = before_write
         self.database = database
         self.complaints = complaints
         self.reference = reference
         self.store = ComplaintStore(database)
 
+    @requires(Permission.IMPORT)
     def import_file(self, path: Path) -> ImportReport:
         """Check every row, then write all of them in one transaction, or none."""
         report = ImportReport(path)
@@ -120,6 +126,7 @@ class ComplaintExchange:
                 store.add_event(complaint_id, now, "", "导入", c.status.value)
         return len(parsed)
 
+    @requires(Permission.EXPORT)
     def export_file(self, path: Path, flt: ComplaintFilter | None = None) -> int:
         """Write the register (or the filtered list) with 答复期限 and 是否按时答复 added."""
         ids = None if flt is None else self.complaints.list_ids(flt, Sort("received_at", False))

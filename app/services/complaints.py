@@ -10,6 +10,7 @@ from typing import Any
 
 from app.db.connection import Database
 from app.domain import complaint_workflow as workflow
+from app.domain.access import Permission
 from app.domain.complaint import (
     Attribution,
     Complaint,
@@ -26,13 +27,19 @@ from app.domain.listing import ComplaintFilter, ComplaintRow, Sort
 from app.services.calendar import CalendarService
 from app.services.clock import Clock
 from app.services.rooms import room_error
+from app.services.session import Session, requires
 from app.store import numbering
+from app.store.audit_trail import AuditTrail
 from app.store.complaints import PREFIX, ComplaintStore
 from app.store.reference import ReferenceStore
 
 
 class ComplaintService:
-    def __init__(self, database: Database, calendar: CalendarService, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, calendar: CalendarService, clock: Clock, *, session: Session
+    ) -> None:
+        self.session = session
+        self.trail = AuditTrail(database)
         self.database = database
         self.store = ComplaintStore(database)
         self.households = ReferenceStore(database)
@@ -41,32 +48,38 @@ class ComplaintService:
         calendar.listeners.append(self.recompute_open_deadlines)
 
     # ----- reading
+    @requires(Permission.VIEW)
     def get(self, complaint_id: int) -> Complaint:
         c = self.store.get(complaint_id)
         if c is None:
             raise WorkflowError(f"找不到投诉记录（id {complaint_id}）")
         return c
 
+    @requires(Permission.VIEW)
     def get_by_no(self, no: str) -> Complaint:
         c = self.store.get_by_no(no.strip())
         if c is None:
             raise WorkflowError(f"找不到编号为 {no} 的投诉")
         return c
 
+    @requires(Permission.VIEW)
     def deadline(self, c: Complaint) -> Deadline:
         """答复期限 with the rule that produced it, computed from the record as it stands."""
         return reply_deadline(
             c.received_at, c.urgency, c.validity, c.requested_reply_at, self.calendar.calendar()
         )
 
+    @requires(Permission.VIEW)
     def list_ids(self, flt: ComplaintFilter, sort: Sort, limit: int | None = None) -> IdList:
         """Ids in display order (the first `limit` of them when given)."""
         return self.store.list_ids(flt, sort, self.clock(), limit)
 
+    @requires(Permission.VIEW)
     def count(self, flt: ComplaintFilter) -> int:
         """How many complaints a filter or quick view holds (for the list's counters)."""
         return self.store.count(flt, self.clock())
 
+    @requires(Permission.VIEW)
     def estimated_deadline_years(self) -> list[int]:
         """Years whose holidays are not yet announced that unreplied deadlines depend on."""
         span = self.store.estimated_due_span()
@@ -75,16 +88,20 @@ class ComplaintService:
         first, last = span
         return self.calendar.calendar().unknown_years_between(first.date(), last.date())
 
+    @requires(Permission.VIEW)
     def rows(self, ids: Sequence[int]) -> list[ComplaintRow]:
         return self.store.rows(ids)
 
+    @requires(Permission.VIEW)
     def events(self, complaint_id: int) -> list[dict[str, Any]]:
         return self.store.events(complaint_id)
 
+    @requires(Permission.VIEW)
     def now(self) -> datetime:
         return self.clock()
 
     # ----- the workflow
+    @requires(Permission.VIEW)
     def room_error(self, room: str) -> FieldError | None:
         """When the office keeps a household register, a 房号 must be one of its rooms."""
         return room_error(self.households, room)
@@ -94,6 +111,7 @@ class ComplaintService:
         if error is not None:
             raise ValidationError([error])
 
+    @requires(Permission.REGISTER)
     def register(self, c: Complaint, *, actor: str = "") -> Complaint:
         """登记 a new complaint; it gets the next 编号."""
         c = workflow.register(c)
@@ -114,10 +132,13 @@ class ComplaintService:
             )
         return c
 
+    @requires(Permission.REGISTER)
     def correct_intake(self, new: Complaint, *, actor: str = "") -> Complaint:
         assert new.id is not None
 
         def correct(old: Complaint) -> Complaint:
+            creator = self.trail.creator("complaints", new.id or 0)
+            self.session.require_correct(creator, old.status == Status.REGISTERED)
             c = workflow.correct_intake(old, _keep_later(old, new))
             if c.room != old.room:
                 self._check_room(c)
@@ -125,6 +146,7 @@ class ComplaintService:
 
         return self._apply(new.id, actor, "修改登记", correct)
 
+    @requires(Permission.HANDLE)
     def judge(
         self,
         complaint_id: int,
@@ -152,6 +174,7 @@ class ComplaintService:
             detail,
         )
 
+    @requires(Permission.HANDLE)
     def record_follow_up_result(
         self, complaint_id: int, result: str, at: datetime, *, actor: str = ""
     ) -> Complaint:
@@ -163,6 +186,7 @@ class ComplaintService:
             result,
         )
 
+    @requires(Permission.HANDLE)
     def record_handling(
         self,
         complaint_id: int,
@@ -187,6 +211,7 @@ class ComplaintService:
             measures,
         )
 
+    @requires(Permission.HANDLE)
     def reply(
         self, complaint_id: int, *, at: datetime, method: ReplyMethod, content: str, actor: str = ""
     ) -> Complaint:
@@ -198,6 +223,7 @@ class ComplaintService:
             f"{method.value}：{content}",
         )
 
+    @requires(Permission.HANDLE)
     def return_visit(self, complaint_id: int, visit: ReturnVisit, *, actor: str = "") -> Complaint:
         detail = f"{visit.opinion.value}" + (f"：{visit.remarks}" if visit.remarks else "")
         return self._apply(
@@ -208,6 +234,7 @@ class ComplaintService:
             detail,
         )
 
+    @requires(Permission.APPROVE)
     def review(self, complaint_id: int, *, reviewer: str, actor: str = "") -> Complaint:
         now = self.clock()
         return self._apply(
@@ -217,6 +244,7 @@ class ComplaintService:
             lambda c: workflow.review(c, reviewer=reviewer, at=now),
         )
 
+    @requires(Permission.ESCALATE)
     def apply_escalation_result(
         self, complaint_id: int, sheet: TransferSheet, *, actor: str = ""
     ) -> Complaint:
@@ -235,10 +263,12 @@ class ComplaintService:
             f"{sheet.no}：{sheet.result}",
         )
 
+    @requires(Permission.HANDLE)
     def note(self, complaint_id: int, action: str, detail: str, actor: str = "") -> None:
         """Record something that happened elsewhere (e.g. an escalation) on the complaint."""
         self.store.add_event(complaint_id, self.clock(), actor, action, detail)
 
+    @requires(Permission.EDIT_REFERENCE)
     def recompute_open_deadlines(self) -> int:
         """After the calendar changed: deadlines of complaints not yet replied to follow it."""
         ids = self.store.open_ids()

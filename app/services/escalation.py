@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.db.connection import Database
+from app.domain.access import Permission
 from app.domain.complaint import Status
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.escalation import (
@@ -24,6 +25,7 @@ from app.domain.escalation import (
 )
 from app.services.clock import Clock
 from app.services.complaints import ComplaintService
+from app.services.session import Session, requires
 from app.store import numbering
 from app.store.escalation import NOTICE_PREFIX, TRANSFER_PREFIX, EscalationStore
 
@@ -35,50 +37,62 @@ _NOTICE_REFUSED = {
 
 
 class EscalationService:
-    def __init__(self, database: Database, complaints: ComplaintService, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, complaints: ComplaintService, clock: Clock, *, session: Session
+    ) -> None:
+        self.session = session
         self.database = database
         self.store = EscalationStore(database)
         self.complaints = complaints
         self.clock = clock
 
+    @requires(Permission.VIEW)
     def now(self) -> datetime:
         return self.clock()
 
     # ----- reading
+    @requires(Permission.VIEW)
     def sheet(self, sheet_id: int) -> TransferSheet:
         s = self.store.sheet(sheet_id)
         if s is None:
             raise WorkflowError(f"找不到工作传签单（id {sheet_id}）")
         return s
 
+    @requires(Permission.VIEW)
     def sheet_by_no(self, no: str) -> TransferSheet:
         sheet_id = self.store.sheet_id_for_no(no.strip())
         if sheet_id is None:
             raise WorkflowError(f"找不到编号为 {no} 的工作传签单")
         return self.sheet(sheet_id)
 
+    @requires(Permission.VIEW)
     def notice(self, notice_id: int) -> WorkNotice:
         n = self.store.notice(notice_id)
         if n is None:
             raise WorkflowError(f"找不到工作安排通知单（id {notice_id}）")
         return n
 
+    @requires(Permission.VIEW)
     def notice_by_no(self, no: str) -> WorkNotice:
         notice_id = self.store.notice_id_for_no(no.strip())
         if notice_id is None:
             raise WorkflowError(f"找不到编号为 {no} 的工作安排通知单")
         return self.notice(notice_id)
 
+    @requires(Permission.VIEW)
     def sheets_for_complaint(self, complaint_id: int) -> list[TransferSheet]:
         return self.store.sheets_for_complaint(complaint_id)
 
+    @requires(Permission.VIEW)
     def sheet_summaries(self) -> list[dict[str, Any]]:
         return self.store.sheet_summaries()
 
+    @requires(Permission.VIEW)
     def notice_summaries(self) -> list[dict[str, Any]]:
         return self.store.notice_summaries()
 
     # ----- 工作传签单
+    @requires(Permission.ESCALATE)
     def raise_sheet(self, sheet: TransferSheet, *, actor: str = "") -> TransferSheet:
         """发起 a 工作传签单, from a complaint (complaint_id set) or on its own."""
         validate_sheet(sheet)
@@ -101,6 +115,7 @@ class EscalationService:
                 )
         return self.sheet(sheet.id or 0)
 
+    @requires(Permission.ESCALATE)
     def sign_level(self, sheet_id: int, opinion: LevelOpinion, *, actor: str = "") -> TransferSheet:
         """One level writes its opinion and signs; the sheet moves up."""
         with self.database.transaction():
@@ -114,6 +129,7 @@ class EscalationService:
             )
         return self.sheet(sheet_id)
 
+    @requires(Permission.ESCALATE)
     def fix_department(self, sheet_id: int, dept: str, *, actor: str = "") -> TransferSheet:
         """确定责任部门 (the superior's decision); the complaint's department follows."""
         if not dept.strip():
@@ -126,6 +142,7 @@ class EscalationService:
             self._note(sheet, "确定责任部门", dept, actor)
         return self.sheet(sheet_id)
 
+    @requires(Permission.ESCALATE)
     def complete_sheet(
         self,
         sheet_id: int,
@@ -153,6 +170,7 @@ class EscalationService:
         return self.sheet(sheet_id)
 
     # ----- 工作安排通知单
+    @requires(Permission.ESCALATE)
     def issue_notice(self, notice: WorkNotice, *, actor: str = "") -> WorkNotice:
         """签发: from a 工作传签单 (transfer_id set) or after an inspection (§7.2.9 a)."""
         if notice.transfer_id is not None:
@@ -175,6 +193,7 @@ class EscalationService:
                 )
         return self.notice(notice_id)
 
+    @requires(Permission.ESCALATE)
     def sign_notice(self, notice_id: int, *, signed_by: str, at: datetime) -> WorkNotice:
         """接收人签收."""
         return self._update_notice(
@@ -185,6 +204,7 @@ class EscalationService:
             required=(("signed_by", "请填写签收人"),),
         )
 
+    @requires(Permission.ESCALATE)
     def complete_notice(self, notice_id: int, *, outcome: str, at: datetime) -> WorkNotice:
         """完成情况 reported by the receiving department."""
         return self._update_notice(
@@ -195,6 +215,7 @@ class EscalationService:
             required=(("outcome", "请填写完成情况"),),
         )
 
+    @requires(Permission.ESCALATE)
     def accept_notice(
         self, notice_id: int, *, acceptance: str, accepted_by: str, accepted_on: date
     ) -> WorkNotice:

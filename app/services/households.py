@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from app.domain.access import Permission
 from app.domain.normalize import normalize_phone, normalize_room, to_halfwidth
 from app.io.row_reader import text
 from app.services.importing import (
@@ -17,6 +18,7 @@ from app.services.importing import (
     row_reader,
 )
 from app.services.reference import ReferenceService
+from app.services.session import Session, requires
 from app.store.reference import Household
 
 COLUMNS = ("栋", "单元", "房号", "业主姓名", "联系电话", "是否入住")
@@ -26,10 +28,18 @@ _NO = {"否", "未入住", "空置", "n", "no", "0", "false"}
 
 
 class HouseholdImport:
-    def __init__(self, reference: ReferenceService, before_write: BeforeWrite = no_backup) -> None:
+    def __init__(
+        self,
+        reference: ReferenceService,
+        before_write: BeforeWrite = no_backup,
+        *,
+        session: Session,
+    ) -> None:
+        self.session = session
         self.reference = reference
         self.before_write = before_write
 
+    @requires(Permission.IMPORT)
     def import_file(self, path: Path) -> ImportReport:
         report = ImportReport(path)
         table, columns = open_table(path, COLUMNS, REQUIRED, report)

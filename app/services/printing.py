@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.domain.access import Permission
 from app.domain.complaint import Complaint
 from app.domain.deadline import Deadline
 from app.domain.repair import RepairTicket
@@ -17,6 +18,7 @@ from app.services.complaints import ComplaintService
 from app.services.escalation import EscalationService
 from app.services.reference import ReferenceService
 from app.services.repairs import RepairService
+from app.services.session import Session, requires
 
 
 def deadline_text(deadline: Deadline) -> str:
@@ -33,16 +35,21 @@ class PrintService:
         escalation: EscalationService,
         reference: ReferenceService,
         repairs: RepairService,
+        *,
+        session: Session,
     ) -> None:
+        self.session = session
         self.complaints = complaints
         self.escalation = escalation
         self.reference = reference
         self.repairs = repairs
 
+    @requires(Permission.PRINT)
     def header(self) -> FormHeader:
         office = self.reference.office()
         return FormHeader(estate_name=office.estate_name, office_name=office.office_name)
 
+    @requires(Permission.PRINT)
     def complaint_pdf(self, complaint: Complaint | None) -> bytes:
         """顾客投诉处理记录表, filled from the record or blank."""
         if complaint is None:
@@ -55,16 +62,19 @@ class PrintService:
             transfer_nos=[s.no for s in sheets],
         )
 
+    @requires(Permission.PRINT)
     def transfer_pdf(self, no: str | None) -> bytes:
         """工作传签单."""
         sheet = None if no is None else self.escalation.sheet_by_no(no)
         return render_transfer_sheet(sheet, self.header())
 
+    @requires(Permission.PRINT)
     def notice_pdf(self, no: str | None) -> bytes:
         """工作安排通知单."""
         notice = None if no is None else self.escalation.notice_by_no(no)
         return render_work_notice(notice, self.header())
 
+    @requires(Permission.PRINT)
     def work_order_pdf(self, ticket: RepairTicket | None) -> bytes:
         """维修派工单 / 维修服务确认单, filled from the ticket or blank."""
         if ticket is None:
@@ -87,6 +97,7 @@ class PrintService:
             facility=facility,
         )
 
+    @requires(Permission.PRINT)
     def save(self, pdf: bytes, path: Path) -> Path:
         write_bytes_atomically(path, pdf)
         return path

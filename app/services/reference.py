@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database
+from app.domain.access import Permission
 from app.domain.errors import FieldError, ValidationError
 from app.domain.workdays import parse_overrides_csv
 from app.paths import shipped_data_path
+from app.services.session import Session, open_to_anyone, requires
 from app.store.reference import Household, ReferenceStore, StaffMember
 
 SEEDED = "seeded"
@@ -22,10 +24,12 @@ class OfficeSettings:
 
 
 class ReferenceService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, session: Session) -> None:
+        self.session = session
         self.database = database
         self.store = ReferenceStore(database)
 
+    @open_to_anyone
     def ensure_seeded(self) -> None:
         """A new database starts with the departments and categories shipped in data/."""
         if self.store.setting(SEEDED):
@@ -40,6 +44,7 @@ class ReferenceService:
             self.store.set_setting(SEEDED, "1")
 
     # ----- settings
+    @requires(Permission.VIEW)
     def office(self) -> OfficeSettings:
         default = OfficeSettings()
         return OfficeSettings(
@@ -47,6 +52,7 @@ class ReferenceService:
             office_name=self.store.setting("office_name", default.office_name),
         )
 
+    @requires(Permission.EDIT_REFERENCE)
     def set_office(self, settings: OfficeSettings) -> None:
         if not settings.estate_name.strip():
             raise ValidationError([FieldError("estate_name", "请填写小区名称")])
@@ -55,22 +61,27 @@ class ReferenceService:
             self.store.set_setting("office_name", settings.office_name.strip())
 
     # ----- departments and staff
+    @requires(Permission.VIEW)
     def departments(self) -> list[str]:
         return self.store.departments()
 
+    @requires(Permission.EDIT_REFERENCE)
     def add_department(self, name: str) -> None:
         if not name.strip():
             raise ValidationError([FieldError("name", "请填写部门名称")])
         with self.database.transaction():
             self.store.add_department(name.strip())
 
+    @requires(Permission.EDIT_REFERENCE)
     def remove_department(self, name: str) -> None:
         with self.database.transaction():
             self.store.remove_department(name)
 
+    @requires(Permission.VIEW)
     def staff(self) -> list[StaffMember]:
         return self.store.staff()
 
+    @requires(Permission.EDIT_REFERENCE)
     def add_staff(self, member: StaffMember) -> None:
         errors = []
         if not member.name.strip():
@@ -82,17 +93,21 @@ class ReferenceService:
         with self.database.transaction():
             self.store.add_staff(member)
 
+    @requires(Permission.EDIT_REFERENCE)
     def remove_staff(self, staff_id: int) -> None:
         with self.database.transaction():
             self.store.remove_staff(staff_id)
 
+    @requires(Permission.VIEW)
     def staff_names(self) -> list[str]:
         return sorted({m.name for m in self.store.staff()})
 
     # ----- categories
+    @requires(Permission.VIEW)
     def categories(self) -> list[str]:
         return self.store.categories()
 
+    @requires(Permission.EDIT_REFERENCE)
     def set_categories(self, names: list[str]) -> None:
         cleaned = [n.strip() for n in names if n.strip()]
         if not cleaned:
@@ -103,15 +118,19 @@ class ReferenceService:
             self.store.set_categories(cleaned)
 
     # ----- households
+    @requires(Permission.VIEW)
     def household_labels(self) -> list[str]:
         return self.store.household_labels()
 
+    @requires(Permission.VIEW)
     def household(self, label: str) -> Household | None:
         return self.store.household(label)
 
+    @requires(Permission.VIEW)
     def household_count(self) -> int:
         return self.store.household_count()
 
+    @requires(Permission.EDIT_REFERENCE)
     def save_households(self, households: list[Household]) -> int:
         with self.database.transaction():
             return self.store.upsert_households(households)

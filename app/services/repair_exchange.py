@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.db.connection import Database
 from app.domain import repair_workflow as workflow
+from app.domain.access import Permission
 from app.domain.errors import FieldError
 from app.domain.repair import RepairTicket
 from app.domain.repair_rules import is_late
@@ -25,6 +26,7 @@ from app.services.importing import (
     row_reader,
 )
 from app.services.repairs import RepairService
+from app.services.session import Session, requires
 from app.store import numbering
 from app.store.repairs import PREFIX
 
@@ -57,12 +59,16 @@ class RepairExchange:
         repairs: RepairService,
         complaints: ComplaintService,
         before_write: BeforeWrite = no_backup,
+        *,
+        session: Session,
     ) -> None:
+        self.session = session
         self.before_write = before_write
         self.database = database
         self.repairs = repairs
         self.complaints = complaints
 
+    @requires(Permission.IMPORT)
     def import_file(self, path: Path) -> ImportReport:
         report = ImportReport(path)
         table, columns = open_table(path, cols.COLUMNS, cols.REQUIRED, report)
@@ -112,6 +118,7 @@ class RepairExchange:
                 store.add_event(repair_id, now, "", "导入", t.status.value)
         return len(parsed)
 
+    @requires(Permission.EXPORT)
     def export_file(self, path: Path, ids: Sequence[int] | None = None) -> int:
         return write_table(path, cols.COLUMNS + cols.COMPUTED_COLUMNS, self._rows(ids))
 

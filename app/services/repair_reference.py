@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.db.connection import Database
+from app.domain.access import Permission
 from app.domain.errors import FieldError, ValidationError
 from app.domain.repair import Facility, PriceItem, TimeLimit, Zone
 from app.domain.repair_listing import RepairRow
 from app.domain.repair_rules import load_time_limits_csv, parse_money
 from app.domain.text_checks import MEDIUM, SHORT, check_texts, missing
 from app.paths import shipped_data_path
+from app.services.session import Session, open_to_anyone, requires
 from app.store.reference import ReferenceStore
 from app.store.repair_reference import RepairReferenceStore
 from app.store.repairs import RepairStore
@@ -19,12 +21,14 @@ SEEDED = "seeded_repairs"
 
 
 class RepairReferenceService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, session: Session) -> None:
+        self.session = session
         self.database = database
         self.store = RepairReferenceStore(database)
         self.settings = ReferenceStore(database)
         self.listeners: list[Callable[[], object]] = []  # e.g. recompute open repair deadlines
 
+    @open_to_anyone
     def ensure_seeded(self) -> None:
         """A database without repair reference data gets what data/ ships."""
         if self.settings.setting(SEEDED):
@@ -40,9 +44,11 @@ class RepairReferenceService:
             self.settings.set_setting(SEEDED, "1")
 
     # ----- categories
+    @requires(Permission.VIEW)
     def categories(self) -> list[str]:
         return self.store.categories.names()
 
+    @requires(Permission.EDIT_REFERENCE)
     def set_categories(self, names: list[str]) -> None:
         cleaned = [n.strip() for n in names if n.strip()]
         if not cleaned or len(set(cleaned)) != len(cleaned):
@@ -51,9 +57,11 @@ class RepairReferenceService:
             self.store.categories.set(cleaned)
 
     # ----- 维修时限表
+    @requires(Permission.VIEW)
     def time_limits(self) -> list[TimeLimit]:
         return self.store.time_limits()
 
+    @requires(Permission.EDIT_REFERENCE)
     def set_time_limit(self, limit: TimeLimit) -> None:
         errors = [
             FieldError(f, "时限须大于0小时")
@@ -73,9 +81,11 @@ class RepairReferenceService:
                 listener()
 
     # ----- 收费标准
+    @requires(Permission.VIEW)
     def price_list(self) -> list[PriceItem]:
         return self.store.price_list()
 
+    @requires(Permission.EDIT_REFERENCE)
     def save_price_item(self, item: PriceItem) -> None:
         errors = check_texts(
             [("item", "项目", item.item, SHORT, False), ("unit", "单位", item.unit, SHORT, False)]
@@ -90,14 +100,17 @@ class RepairReferenceService:
                 PriceItem(item.item.strip(), item.unit.strip(), item.price_fen)
             )
 
+    @requires(Permission.EDIT_REFERENCE)
     def remove_price_item(self, item: str) -> None:
         with self.database.transaction():
             self.store.remove_price_item(item)
 
     # ----- 片区
+    @requires(Permission.VIEW)
     def zones(self) -> list[Zone]:
         return self.store.zones()
 
+    @requires(Permission.EDIT_REFERENCE)
     def save_zone(self, zone: Zone) -> None:
         errors = check_texts(
             [
@@ -115,22 +128,27 @@ class RepairReferenceService:
                 Zone(zone.name.strip(), buildings, zone.clerk.strip(), zone.repairer.strip())
             )
 
+    @requires(Permission.EDIT_REFERENCE)
     def remove_zone(self, name: str) -> None:
         with self.database.transaction():
             self.store.remove_zone(name)
 
+    @requires(Permission.VIEW)
     def zone_for(self, room_or_location: str) -> Zone | None:
         """The 片区 of a room's building ("3-2-1201" → 栋 3)."""
         building = room_or_location.split("-")[0].strip() if "-" in room_or_location else ""
         return self.store.zone_of_building(building) if building else None
 
     # ----- 台账
+    @requires(Permission.VIEW)
     def facilities(self) -> list[Facility]:
         return self.store.facilities()
 
+    @requires(Permission.VIEW)
     def facility(self, facility_id: int) -> Facility | None:
         return self.store.facility(facility_id)
 
+    @requires(Permission.EDIT_REFERENCE)
     def save_facility(self, f: Facility) -> Facility:
         errors = check_texts(
             [
@@ -149,6 +167,7 @@ class RepairReferenceService:
         assert saved is not None
         return saved
 
+    @requires(Permission.VIEW)
     def facility_history(self, facility_id: int) -> list[RepairRow]:
         """The facility's repairs, oldest first (its upkeep record)."""
         repairs = RepairStore(self.database)

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.db.connection import Database
 from app.domain import repair_workflow as workflow
+from app.domain.access import Permission
 from app.domain.complaint import Urgency
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.id_list import IdList
@@ -20,6 +21,7 @@ from app.domain.repair import (
     ChargeLine,
     NotHomeVisit,
     RepairChannel,
+    RepairStatus,
     RepairTicket,
     RepairUrgency,
     RepairVisit,
@@ -42,7 +44,9 @@ from app.services.clock import Clock
 from app.services.complaints import ComplaintService
 from app.services.repair_reference import RepairReferenceService
 from app.services.rooms import room_error
+from app.services.session import Session, requires
 from app.store import numbering
+from app.store.audit_trail import AuditTrail
 from app.store.reference import ReferenceStore
 from app.store.repairs import PREFIX, RepairStore
 from app.store.rows import dt_in_required, dt_out
@@ -56,7 +60,11 @@ class RepairService:
         calendar: CalendarService,
         complaints: ComplaintService,
         clock: Clock,
+        *,
+        session: Session,
     ) -> None:
+        self.session = session
+        self.trail = AuditTrail(database)
         self.database = database
         self.store = RepairStore(database)
         self.reference = reference
@@ -67,54 +75,67 @@ class RepairService:
         calendar.listeners.append(self.recompute_open_deadlines)
         reference.listeners.append(self.recompute_open_deadlines)
 
+    @requires(Permission.VIEW)
     def now(self) -> datetime:
         return self.clock()
 
     # ----- reading
+    @requires(Permission.VIEW)
     def get(self, repair_id: int) -> RepairTicket:
         t = self.store.get(repair_id)
         if t is None:
             raise WorkflowError(f"找不到维修单（id {repair_id}）")
         return t
 
+    @requires(Permission.VIEW)
     def get_by_no(self, no: str) -> RepairTicket:
         repair_id = self.store.id_for_no(no.strip())
         if repair_id is None:
             raise WorkflowError(f"找不到编号为 {no} 的维修单")
         return self.get(repair_id)
 
+    @requires(Permission.VIEW)
     def no_of(self, repair_id: int | None) -> str:
         return self.store.no_of(repair_id)
 
+    @requires(Permission.VIEW)
     def deadlines(self, t: RepairTicket) -> RepairDeadlines:
         """到场/完成 limits from the 维修时限表, and the 回访 due date after completion."""
         limit = limit_for(self.reference.time_limits(), t.category, t.urgency)
         return repair_deadlines(t, limit, self.calendar.calendar())
 
+    @requires(Permission.VIEW)
     def allowed_steps(self, t: RepairTicket) -> frozenset[RepairStep]:
         return workflow.allowed_steps(t)
 
+    @requires(Permission.VIEW)
     def list_ids(self, flt: RepairFilter, sort: Sort, limit: int | None = None) -> IdList:
         return self.store.list_ids(flt, sort, self.clock(), limit)
 
+    @requires(Permission.VIEW)
     def count(self, flt: RepairFilter) -> int:
         return self.store.count(flt, self.clock())
 
+    @requires(Permission.VIEW)
     def rows(self, ids: Sequence[int]) -> list[RepairRow]:
         return self.store.rows(ids)
 
+    @requires(Permission.VIEW)
     def events(self, repair_id: int) -> list[dict[str, Any]]:
         return self.store.events(repair_id)
 
+    @requires(Permission.VIEW)
     def tickets_for_complaint(self, complaint_id: int) -> list[RepairRow]:
         return self.store.rows(self.store.ids_where("complaint_id", complaint_id))
 
+    @requires(Permission.VIEW)
     def suggest_repairer(self, room_or_location: str) -> str:
         """The 片区's repairer for the room's building ("" when the office set none)."""
         zone = self.reference.zone_for(room_or_location)
         return zone.repairer if zone else ""
 
     # ----- the workflow
+    @requires(Permission.REGISTER)
     def register(self, t: RepairTicket, *, actor: str = "") -> RepairTicket:
         """报修: numbered, linked to an earlier repair when it is a rework (返修)."""
         t = workflow.register(t)
@@ -129,16 +150,20 @@ class RepairService:
             self.store.add_event(t.id or 0, now, actor or t.reporter, "报修", detail)
         return t
 
+    @requires(Permission.REGISTER)
     def correct_intake(self, new: RepairTicket, *, actor: str = "") -> RepairTicket:
         assert new.id is not None
 
         def correct(old: RepairTicket) -> RepairTicket:
+            creator = self.trail.creator("repairs", new.id or 0)
+            self.session.require_correct(creator, old.status == RepairStatus.REPORTED)
             t = workflow.correct_intake(old, new)
             self._check_reference(t, old)
             return dataclasses.replace(t, rework_of=self.rework_of(t))
 
         return self._apply(new.id, actor, "修改报修", correct)
 
+    @requires(Permission.HANDLE)
     def dispatch(
         self,
         repair_id: int,
@@ -157,6 +182,7 @@ class RepairService:
             detail,
         )
 
+    @requires(Permission.HANDLE)
     def record_not_home(
         self, repair_id: int, visit: NotHomeVisit, *, actor: str = ""
     ) -> RepairTicket:
@@ -167,9 +193,11 @@ class RepairService:
             repair_id, actor, "业主不在家", lambda t: workflow.record_not_home(t, visit), detail
         )
 
+    @requires(Permission.HANDLE)
     def arrive(self, repair_id: int, at: datetime, *, actor: str = "") -> RepairTicket:
         return self._apply(repair_id, actor, "到场", lambda t: workflow.arrive(t, at))
 
+    @requires(Permission.HANDLE)
     def complete(
         self,
         repair_id: int,
@@ -189,6 +217,7 @@ class RepairService:
         fee = f"合计 {format_money(total)} 元" + ("" if chargeable else "（无偿）")
         return self._apply(repair_id, actor, "完工", change, f"{result}；{fee}")
 
+    @requires(Permission.HANDLE)
     def accept(self, repair_id: int, acceptance: Acceptance, *, actor: str = "") -> RepairTicket:
         detail = (
             acceptance.result.value
@@ -199,6 +228,7 @@ class RepairService:
             repair_id, actor, "验收", lambda t: workflow.accept(t, acceptance), detail
         )
 
+    @requires(Permission.HANDLE)
     def return_visit(self, repair_id: int, visit: RepairVisit, *, actor: str = "") -> RepairTicket:
         """回访; 不满意 goes to the repair department head and reopens the ticket."""
         detail = visit.result.value + (f"：{visit.remarks}" if visit.remarks else "")
@@ -212,6 +242,7 @@ class RepairService:
             detail,
         )
 
+    @requires(Permission.HANDLE)
     def from_complaint(self, complaint_id: int, *, actor: str = "") -> RepairTicket:
         """转维修: a repair ticket linked to the complaint, with its complainant, room, content."""
         c = self.complaints.get(complaint_id)
@@ -231,6 +262,7 @@ class RepairService:
         self.complaints.note(complaint_id, "转维修", f"维修单 {t.no}", actor)
         return t
 
+    @requires(Permission.VIEW)
     def handling_offer(self, complaint_id: int) -> tuple[str, datetime] | None:
         """The latest completed linked repair, offered as the complaint's handling result."""
         done = [r for r in self.tickets_for_complaint(complaint_id) if r.completed_at]
@@ -241,6 +273,7 @@ class RepairService:
         assert ticket.completed_at is not None
         return f"维修单{ticket.no}：{ticket.result}", ticket.completed_at
 
+    @requires(Permission.EDIT_REFERENCE)
     def recompute_open_deadlines(self) -> int:
         """After the calendar or the time-limit table changed: open tickets follow it."""
         ids = self.store.open_ids()
@@ -269,6 +302,7 @@ class RepairService:
             self.store.add_event(repair_id, now, actor, action, event)
         return self.get(repair_id)
 
+    @requires(Permission.VIEW)
     def dues(self, t: RepairTicket) -> dict[str, Any]:
         """The deadlines as the store keeps them (for the list's overdue view)."""
         d = self.deadlines(t)
@@ -279,6 +313,7 @@ class RepairService:
             "due_estimated": int(d.estimated),
         }
 
+    @requires(Permission.VIEW)
     def rework_of(self, t: RepairTicket) -> int | None:
         """The earlier repair this one reworks (same place and category, ≤ 30 days)."""
         since = t.reported_at - timedelta(days=REWORK_DAYS)
@@ -290,6 +325,7 @@ class RepairService:
         ]
         return find_rework(t, earlier)
 
+    @requires(Permission.VIEW)
     def room_error(self, room: str) -> FieldError | None:
         return room_error(self.households, room)
 

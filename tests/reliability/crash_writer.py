@@ -31,7 +31,8 @@ from pathlib import Path
 from app.db.guard import open_guard
 from app.domain.complaint import Complaint, Urgency
 from app.paths import DataDir
-from app.services import Services, open_services
+from app.services import Services
+from tests.accounts_support import open_signed_in
 
 FRIDAY = datetime(2026, 11, 20, 9, 30)
 GIVE_UP_AFTER = 60.0  # seconds: a writer nobody kills (the test failed) ends by itself
@@ -91,7 +92,7 @@ def write(root: Path, command: str, args: list[str]) -> None:
         say("unhealthy " + " | ".join(guard.health.problems))
         return
     say("unclean" if guard.health.unclean else "clean")
-    services = open_services(data_dir)
+    services = open_signed_in(data_dir)
     if command == "register":
         register_forever(services, args[0])
     elif command == "import":

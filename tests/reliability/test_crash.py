@@ -28,7 +28,7 @@ import pytest
 from app.db.guard import open_guard
 from app.domain.complaint import Complaint, Urgency
 from app.paths import DataDir
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 from tests.reliability.crash_writer import FRIDAY, content_for
 
 pytestmark = [
@@ -164,7 +164,7 @@ def reopen_and_check(
     data_dir = DataDir(root)
     guard = open_guard(root, data_dir.database)
     assert guard.health.ok, guard.health.problems
-    services = open_services(data_dir)
+    services = open_signed_in(data_dir)
     try:
         conn = services.database.conn
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -206,7 +206,7 @@ def test_killed_while_registering_no_acknowledged_complaint_is_lost(
         assert not lost, f"acknowledged but lost after kill {run}: {lost[:10]}"
     highest = max(int(no.rsplit("-", 1)[1]) for no in acknowledged)
     data_dir = DataDir(root)
-    services = open_services(data_dir)
+    services = open_signed_in(data_dir)
     try:
         after = services.complaints.register(
             Complaint(received_at=FRIDAY, content="后来", urgency=Urgency.URGENT, complainant="李")

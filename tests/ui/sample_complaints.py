@@ -23,7 +23,8 @@ from app.domain.complaint import (
 )
 from app.domain.escalation import TransferSheet
 from app.paths import DataDir
-from app.services import Services, open_services
+from app.services import Services
+from tests.accounts_support import open_signed_in
 
 # (category, responsible department, content)
 CASES = (
@@ -228,7 +229,7 @@ def template_database(count: int = 300) -> tuple[Path, Register]:
 
         root = Path(tempfile.mkdtemp(prefix="estate-register-"))
         atexit.register(shutil.rmtree, root, True)
-        services = open_services(DataDir(root), clock=FakeClock())
+        services = open_signed_in(DataDir(root), clock=FakeClock())
         try:
             reg = make_register(services, count)
         finally:

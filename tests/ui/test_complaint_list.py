@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.domain.complaint import Complaint, Status, Urgency, Validity
 from app.domain.listing import ComplaintFilter, QuickView, Sort
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 from tests.ui.sample_complaints import copy_template
 from ui import desktop
 from ui.models.complaint_table import COLUMNS, ComplaintTableModel
@@ -29,7 +29,7 @@ NO, RECEIVED, WHO, SUMMARY, STATUS, DUE = (
 @pytest.fixture
 def register(data_dir, clock):
     reg = copy_template(data_dir)
-    services = open_services(data_dir, clock=clock)
+    services = open_signed_in(data_dir, clock=clock)
     yield services, reg
     services.close()
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.complaint import Complaint, Urgency
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 from ui.startup import ScheduledBackups, recover_if_damaged
 
 NOW = datetime(2026, 11, 22, 9, 0)
@@ -29,7 +29,7 @@ def press(monkeypatch, text: str, seen: list[str]) -> None:  # type: ignore[no-u
 
 
 def make_register(data_dir, clock) -> int:  # type: ignore[no-untyped-def]
-    s = open_services(data_dir, clock=clock)
+    s = open_signed_in(data_dir, clock=clock)
     s.complaints.register(
         Complaint(received_at=NOW, content="电梯漏水", urgency=Urgency.URGENT, complainant="张三")
     )
@@ -55,7 +55,7 @@ def test_a_damaged_database_is_set_aside_and_the_backup_restored(
     press(monkeypatch, "从该备份恢复", seen)
     assert recover_if_damaged(data_dir, NOW) is True
     assert "数据库文件已损坏" in seen[0] and "可以从最新的完好备份恢复" in seen[0]
-    s = open_services(data_dir, clock=clock)
+    s = open_signed_in(data_dir, clock=clock)
     try:
         assert s.complaints.store.count() == count
     finally:

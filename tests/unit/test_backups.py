@@ -62,7 +62,7 @@ def counts_of(path: Path) -> dict[str, int]:
 
 @pytest.fixture
 def backups(services: Services, clock: FakeClock) -> BackupService:
-    return BackupService(services.database, services.data_dir, clock)
+    return BackupService(services.database, services.data_dir, clock, session=services.session)
 
 
 # ----- taking a backup
@@ -178,9 +178,9 @@ from datetime import datetime
 from pathlib import Path
 from app.domain.complaint import Complaint, Urgency
 from app.paths import DataDir
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 
-services = open_services(DataDir(Path(sys.argv[1])))
+services = open_signed_in(DataDir(Path(sys.argv[1])))
 stop = Path(sys.argv[2])
 n = 0
 while not stop.exists():
@@ -240,7 +240,9 @@ def test_a_second_folder_gets_a_verified_copy(
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    service = BackupService(services.database, services.data_dir, clock, second_folder=usb)
+    service = BackupService(
+        services.database, services.data_dir, clock, session=services.session, second_folder=usb
+    )
     result = service.backup_now()
     assert result.second_copy == usb / result.path.name
     assert result.second_copy.read_bytes() == result.path.read_bytes()
@@ -250,7 +252,9 @@ def test_a_second_folder_gets_a_verified_copy(
 
 def test_a_second_folder_that_is_the_first_is_ignored(services: Services, clock: FakeClock) -> None:
     same = services.data_dir.backups / "."
-    service = BackupService(services.database, services.data_dir, clock, second_folder=same)
+    service = BackupService(
+        services.database, services.data_dir, clock, session=services.session, second_folder=same
+    )
     result = service.backup_now()
     assert (result.second_copy, result.warnings) == (None, ())
     assert len(service.backups()) == 1
@@ -261,7 +265,9 @@ def test_a_missing_usb_drive_is_a_warning_not_a_failure(
     services: Services, clock: FakeClock, tmp_path: Path
 ) -> None:
     usb = tmp_path / "usb-not-plugged-in"
-    service = BackupService(services.database, services.data_dir, clock, second_folder=usb)
+    service = BackupService(
+        services.database, services.data_dir, clock, session=services.session, second_folder=usb
+    )
     result = service.backup_now()
     assert result.path.exists() and result.second_copy is None
     assert "U盘未插入" in result.warnings[0]
@@ -300,7 +306,9 @@ def test_daily_backups_are_thinned_in_both_folders(
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    service = BackupService(services.database, services.data_dir, clock, second_folder=usb)
+    service = BackupService(
+        services.database, services.data_dir, clock, session=services.session, second_folder=usb
+    )
     service.backup_now("before-import")
     for _ in range(40):
         assert service.run_scheduled() is not None
@@ -499,9 +507,9 @@ from datetime import datetime
 from pathlib import Path
 from app.domain.complaint import Complaint, Urgency
 from app.paths import DataDir
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 
-services = open_services(DataDir(Path(sys.argv[1])))
+services = open_signed_in(DataDir(Path(sys.argv[1])))
 services.database.conn.execute("PRAGMA wal_autocheckpoint = 0")
 for n in range(30):
     services.complaints.register(Complaint(

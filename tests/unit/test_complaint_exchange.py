@@ -185,9 +185,9 @@ def test_export_then_import_round_trip(
     assert table.rows[1].values["状态"] == Status.HANDLING.value  # 不满意 reopened it
     # into a fresh register: the same records come back
     from app.paths import DataDir
-    from app.services import open_services
+    from tests.accounts_support import open_signed_in
 
-    other = open_services(DataDir(tmp_path / "other"), clock=services.complaints.clock)
+    other = open_signed_in(DataDir(tmp_path / "other"), clock=services.complaints.clock)
     try:
         other.exchange.import_file(out)
         before = [

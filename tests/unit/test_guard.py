@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.db import audit
 from app.db.guard import (
     AlreadyRunningError,
     CleanShutdownMarker,
@@ -299,6 +300,7 @@ def test_after_an_unclean_exit_the_full_check_runs(tmp_path: Path) -> None:
 def test_after_an_unclean_exit_dangling_references_are_found(data_dir: DataDir) -> None:
     database = make_database(data_dir)
     conn = sqlite3.connect(database, isolation_level=None)  # foreign keys off, as a bug might
+    audit.register_functions(conn)
     conn.execute(
         "INSERT INTO complaint_past_visits (complaint_id, visited_at, visitor, method, opinion) "
         "VALUES (999, '2026-11-20 10:00', '周敏', '电话', '满意')"

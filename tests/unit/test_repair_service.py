@@ -258,7 +258,7 @@ def test_facility_ledger_keeps_its_repair_history(services: Services) -> None:
 def test_export_import_round_trip(services: Services, tmp_path: Path) -> None:
     from app.io.tabular import read_table
     from app.paths import DataDir
-    from app.services import open_services
+    from tests.accounts_support import open_signed_in
 
     t = done(
         services,
@@ -272,7 +272,7 @@ def test_export_import_round_trip(services: Services, tmp_path: Path) -> None:
     rows = read_table(out).rows
     assert rows[0].values["费用合计(元)"] == "6.25" and rows[0].values["是否返修"] == "否"
     assert rows[1].values["故障描述"] == "=cmd|' /C calc'!A0"
-    other = open_services(DataDir(tmp_path / "other"), clock=services.repairs.clock)
+    other = open_signed_in(DataDir(tmp_path / "other"), clock=services.repairs.clock)
     try:
         assert other.repair_exchange.import_file(out).imported == 2
         back = other.repairs.get_by_no(t.no)

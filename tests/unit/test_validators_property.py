@@ -16,7 +16,7 @@ from app.domain.complaint import Complaint, Urgency
 from app.domain.errors import ValidationError
 from app.io.complaint_columns import COLUMNS, parse_row
 from app.paths import DataDir
-from app.services import open_services
+from tests.accounts_support import open_signed_in
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TEXT_FIELDS = (
@@ -86,7 +86,7 @@ def test_a_valid_record_survives_save_and_load(
         request=request,
     )
     with tempfile.TemporaryDirectory() as tmp:
-        services = open_services(DataDir(Path(tmp)), clock=lambda: received)
+        services = open_signed_in(DataDir(Path(tmp)), clock=lambda: received)
         try:
             saved = services.complaints.register(c)
             loaded = services.complaints.get(saved.id or 0)

@@ -14,6 +14,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from app.db.connection import Database
 from app.domain.access import Permission, PermissionDeniedError, permissions_of
+from app.domain.normalize import mask_phone
 from app.store.users import User
 
 P = ParamSpec("P")
@@ -47,6 +48,11 @@ class Session:
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
             raise PermissionDeniedError(permission, self.user.name if self.user else None)
+
+    def show_phone(self, phone: str) -> str:
+        """A phone number as this user may see it outside the record form: whole with the
+        UNMASK permission, otherwise masked (138****5678)."""
+        return phone if self.can(Permission.UNMASK) else mask_phone(phone)
 
     def require_correct(self, creator: str | None, is_draft: bool) -> None:
         """Correcting a registration: anyone with CORRECT, or its own registrar while nobody

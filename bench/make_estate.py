@@ -34,6 +34,7 @@ from app.services import Services, open_services
 from app.store import numbering
 from app.store.complaints import PREFIX, ComplaintStore
 from app.store.reference import Household
+from bench.accounts import sign_in
 from bench.make_repairs import build_repairs
 
 NOW = datetime(2026, 11, 22, 9, 0)  # the estate's 'today'
@@ -206,6 +207,7 @@ def main() -> None:
     started = time.perf_counter()
     services = open_services(DataDir(args.data_dir))
     try:
+        sign_in(services)
         build(services, args.households, args.complaints, args.years, args.seed)
         build_repairs(services, args.repairs, args.years, args.seed, NOW)
         services.database.conn.execute("PRAGMA optimize")

@@ -27,6 +27,7 @@ from app.domain.listing import ComplaintFilter, QuickView, Sort  # noqa: E402
 from app.domain.repair_listing import RepairFilter, RepairView  # noqa: E402
 from app.paths import DataDir  # noqa: E402
 from app.services import Services, open_services  # noqa: E402
+from bench.accounts import sign_in  # noqa: E402
 
 QUERIES = {
     2: ["电梯", "漏水", "停电", "噪音", "车位", "垃圾", "门禁", "物业", "外墙", "快递"],
@@ -273,6 +274,7 @@ def main() -> int:
     services = open_services(DataDir(args.data_dir))
     table = Table()
     try:
+        sign_in(services)
         complaints = services.complaints.count(ComplaintFilter())
         repairs = services.repairs.count(RepairFilter())
         print(f"{complaints:,} complaints, {repairs:,} repairs in {args.data_dir}")

@@ -176,12 +176,9 @@ def chain_hash(
     row: bytes | None,
 ) -> bytes:
     """An entry's hash: its own fields and the previous entry's hash."""
-    h = hashlib.sha256(prev)
-    for part in (at, actor, action, table, "" if record_id is None else str(record_id)):
-        h.update(b"\x1f" + part.encode())
-    h.update(b"\x1f" + (changes or "").encode())
-    h.update(b"\x1f" + (row or b""))
-    return h.digest()
+    fields = (at, actor, action, table, "" if record_id is None else str(record_id), changes or "")
+    text = "\x1f".join(fields).encode()
+    return hashlib.sha256(b"".join((prev, b"\x1f", text, b"\x1f", row or b""))).digest()
 
 
 def diff(table: str, old: str | None, new: str | None) -> str | None:

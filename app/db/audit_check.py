@@ -82,33 +82,29 @@ def _chain_problems(conn: sqlite3.Connection) -> tuple[int, list[str]]:
 
 def _row_problems(conn: sqlite3.Connection, table: str) -> tuple[int, list[str]]:
     """Rows that differ from their latest entry, and rows the trail says exist but do not."""
-    expr = audit.row_json("t", audit.columns(conn, table))
     actions = ", ".join(f"'{a}'" for a in audit.ROW_ACTIONS)
-    latest = (
-        "SELECT {col} FROM audit_log a WHERE a.record_type = :table AND a.record_id = {key} "
-        f"AND a.action IN ({actions}) ORDER BY a.seq DESC LIMIT 1"
-    )
+    latest: dict[int, tuple[str, bytes | None]] = {}
+    for record_id, action, row in conn.execute(
+        "SELECT record_id, action, row_hash FROM audit_log INDEXED BY audit_log_record "
+        f"WHERE record_type = ? AND action IN ({actions}) ORDER BY record_id, seq",
+        (table,),
+    ):
+        latest[record_id] = (action, row)
+    expr = audit.row_json("t", audit.columns(conn, table))
     found = []
     count = 0
-    cur = conn.execute(
-        f"SELECT t.rowid, audit_row_hash({expr}), ({latest.format(col='row_hash', key='t.rowid')}),"
-        f" ({latest.format(col='action', key='t.rowid')}) "
-        f'FROM "{table}" AS t',
-        {"table": table},
-    )
+    cur = conn.execute(f'SELECT t.rowid, audit_row_hash({expr}) FROM "{table}" AS t')
     while batch := cur.fetchmany(5000):
-        for rowid, now, logged, action in batch:
+        for rowid, now in batch:
             count += 1
+            action, logged = latest.pop(rowid, (None, None))
             if action is None:
                 found.append(f"{table} 第 {rowid} 行没有审计记录（在程序之外添加）")
             elif action == "delete" or now != logged:
                 found.append(f"{table} 第 {rowid} 行与审计日志不符（在程序之外改动）")
-    gone = conn.execute(
-        "SELECT DISTINCT a.record_id FROM audit_log a "
-        f"WHERE a.record_type = :table AND a.action IN ({actions}) "
-        f"AND ({latest.format(col='action', key='a.record_id')}) != 'delete' "
-        f'AND NOT EXISTS (SELECT 1 FROM "{table}" t WHERE t.rowid = a.record_id)',
-        {"table": table},
-    ).fetchall()
-    found += [f"{table} 第 {rowid} 行不见了（在程序之外删除）" for (rowid,) in gone]
+    found += [
+        f"{table} 第 {rowid} 行不见了（在程序之外删除）"
+        for rowid, (action, _) in sorted(latest.items())
+        if action != "delete"
+    ]
     return count, found

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app.db import schema_v1, schema_v2, schema_v3, schema_v4
+from app.db import audit, schema_v1, schema_v2, schema_v3, schema_v4
 from app.db.backup import backup_name, backup_to
 
 if TYPE_CHECKING:
@@ -65,5 +65,8 @@ def migrate(database: Database) -> int:
                     conn.execute(step)
                 else:
                     step(conn)
+            if number >= schema_v4.TRAIL_SINCE:
+                # columns may have changed: the audit triggers follow the tables as they now are
+                audit.install_triggers(conn)
             conn.execute(f"PRAGMA user_version = {number}")
     return SCHEMA_VERSION - version

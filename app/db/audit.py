@@ -135,12 +135,21 @@ def _trigger(name: str, event: str, table: str, body: str) -> str:
 GUARD_TRIGGERS: dict[str, str] = {
     f"{table}_no_{verb.lower()}": (
         f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} BEGIN "
-        f"SELECT RAISE(ABORT, '{label}只能追加，不能{what}'); END"
+        f"SELECT RAISE(ABORT, '{message}'); END"
     )
-    for table, label in (("audit_log", "审计日志"), ("record_events", "处理记录"))
-    for verb, what in (("UPDATE", "修改"), ("DELETE", "删除"))
+    for table, verb, message in (
+        ("audit_log", "UPDATE", "审计日志只能追加，不能修改"),
+        ("audit_log", "DELETE", "审计日志只能追加，不能删除"),
+        ("record_events", "UPDATE", "处理记录只能追加，不能修改"),
+        ("record_events", "DELETE", "处理记录只能追加，不能删除"),
+        *(
+            (register, "DELETE", "登记的记录不能删除，只能作废")
+            for register in ("complaints", "repairs", "transfer_sheets", "work_notices")
+        ),
+    )
 }
-"""The trail and the registers' step log refuse changes and deletions."""
+"""The trail and the registers' step log refuse changes and deletions; the registers' records
+refuse deletion (a record is voided instead, §8)."""
 
 
 def expected_triggers(conn: sqlite3.Connection) -> dict[str, str]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.voiding import Voiding
+
 
 class Channel(StrEnum):
     """投诉方式: how the complaint reached the office (§7.2.1, §7.2.2)."""
@@ -149,3 +151,42 @@ class Complaint:
     status: Status = Status.REGISTERED
     closed_at: datetime | None = None
     id: int | None = None
+    void: Voiding | None = None  # 作废: kept in the register, no further steps
+
+
+FIELD_LABELS: dict[str, str] = {
+    "received_at": "登记时间",
+    "receiver": "接待人",
+    "complainant": "投诉人",
+    "room": "房号",
+    "phone": "联系电话",
+    "channel": "投诉方式",
+    "content": "投诉内容",
+    "category": "投诉类别",
+    "request": "顾客要求",
+    "requested_reply_at": "要求答复时间",
+    "severity": "严重程度",
+    "urgency": "紧急程度",
+    "immediate_reply": "即时答复",
+    "validity": "投诉性质",
+    "attribution": "原因归属",
+    "follow_up_party": "跟进对象",
+    "follow_up_result": "跟进结果",
+    "cause_analysis": "原因分析",
+    "measures": "处理措施",
+    "responsible_dept": "责任部门",
+    "handler": "投诉处理人",
+    "completed_at": "完成时间",
+    "reply_method": "答复方式",
+    "replied_at": "答复时间",
+    "reply_content": "答复内容",
+    "visited_at": "回访时间",
+    "visitor": "回访人",
+    "visit_method": "回访方式",
+    "opinion": "投诉人意见",
+    "opinion_remarks": "回访备注",
+    "reviewed_by": "审核人",
+    "reviewed_at": "审核时间",
+}
+"""The stored fields as the paper form names them (修改记录). Status, deadlines and counters are
+left out: they follow from these."""

@@ -10,6 +10,7 @@ import dataclasses
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.access import Permission
 from app.domain.complaint import (
     Attribution,
     Complaint,
@@ -22,6 +23,22 @@ from app.domain.complaint import (
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.normalize import normalize_phone, normalize_room
 from app.domain.text_checks import LONG, MEDIUM, SHORT, check_texts
+
+# The fields of the intake itself; correcting the intake changes these and nothing else.
+INTAKE_FIELDS = (
+    "received_at",
+    "content",
+    "urgency",
+    "receiver",
+    "complainant",
+    "room",
+    "phone",
+    "channel",
+    "category",
+    "request",
+    "requested_reply_at",
+    "severity",
+)
 
 
 def validate_intake(c: Complaint) -> list[FieldError]:
@@ -225,8 +242,24 @@ class Step(StrEnum):
     ESCALATE = "escalate"
 
 
+STEP_PERMISSIONS: dict[Step, Permission] = {
+    Step.CORRECT_INTAKE: Permission.REGISTER,  # and, without CORRECT, only one's own draft
+    Step.JUDGE: Permission.HANDLE,
+    Step.FOLLOW_UP: Permission.HANDLE,
+    Step.HANDLING: Permission.HANDLE,
+    Step.REPLY: Permission.HANDLE,
+    Step.RETURN_VISIT: Permission.HANDLE,
+    Step.REVIEW: Permission.APPROVE,
+    Step.ESCALATE: Permission.ESCALATE,
+}
+"""What each step asks of the user (the service methods declare the same)."""
+
+
 def allowed_steps(c: Complaint) -> frozenset[Step]:
-    """Which steps fit where the record stands: the same guards the step functions apply."""
+    """Which steps fit where the record stands: the same guards the step functions apply.
+    A voided complaint takes none."""
+    if c.void is not None:
+        return frozenset()
     steps = {Step.REVIEW}
     if c.status == Status.CLOSED:
         return frozenset(steps)

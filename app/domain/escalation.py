@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.text_checks import LONG, MEDIUM, SHORT, check_texts, missing
+from app.domain.voiding import Voiding
 
 
 class Level(StrEnum):
@@ -61,6 +62,7 @@ class TransferSheet:
     handled_by: str = ""  # 经办人
     no: str = ""
     id: int | None = None
+    void: Voiding | None = None  # 作废
 
     @property
     def is_open(self) -> bool:
@@ -90,6 +92,7 @@ class WorkNotice:
     accepted_on: date | None = None
     no: str = ""
     id: int | None = None
+    void: Voiding | None = None  # 作废
 
 
 def add_level_opinion(sheet: TransferSheet, opinion: LevelOpinion) -> TransferSheet:
@@ -203,8 +206,8 @@ class SheetStep(StrEnum):
 
 
 def sheet_steps(sheet: TransferSheet) -> frozenset[SheetStep]:
-    """What can still be done on a 工作传签单."""
-    if not sheet.is_open:
+    """What can still be done on a 工作传签单 (nothing once 办结 or voided)."""
+    if not sheet.is_open or sheet.void is not None:
         return frozenset()
     steps = {SheetStep.FIX_DEPT, SheetStep.ISSUE_NOTICE}
     if levels_above(sheet):
@@ -221,8 +224,11 @@ class NoticeStep(StrEnum):
 
 
 def notice_steps(notice: WorkNotice) -> frozenset[NoticeStep]:
-    """What a 工作安排通知单 is waiting for: 签收 once, 完成 once, then 验收 once."""
-    steps = set()
+    """What a 工作安排通知单 is waiting for: 签收 once, 完成 once, then 验收 once (nothing once
+    voided)."""
+    steps: set[NoticeStep] = set()
+    if notice.void is not None:
+        return frozenset()
     if not notice.signed_by:
         steps.add(NoticeStep.SIGN)
     if notice.completed_at is None:

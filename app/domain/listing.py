@@ -7,10 +7,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.complaint import Status
+from app.domain.voiding import VOIDED
 
 
 class QuickView(StrEnum):
-    """The list's ready-made views of what needs attention."""
+    """The list's ready-made views of what needs attention; a voided complaint is in none of
+    them but 全部 and 已作废."""
 
     ALL = "全部"
     OPEN = "未关闭"
@@ -18,6 +20,7 @@ class QuickView(StrEnum):
     OVERDUE = "已超期"
     AWAITING_VISIT = "待回访"
     ESCALATED = "已升级"
+    VOIDED = "已作废"
 
 
 class ValidityFilter(StrEnum):
@@ -99,10 +102,26 @@ class ComplaintRow:
     replied_at: datetime | None
     escalated: bool
     reopen_count: int
+    void_reason: str | None = None  # set once voided (作废): no longer anyone's work
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
+
+    @property
+    def status_text(self) -> str:
+        return VOIDED if self.voided else self.status.value
 
     def is_overdue(self, now: datetime) -> bool:
         """Not replied and past the reply deadline (shown red)."""
-        return self.replied_at is None and self.reply_due_at < now and self.status != Status.CLOSED
+        return (
+            self.replied_at is None
+            and self.reply_due_at < now
+            and self.status != Status.CLOSED
+            and not self.voided
+        )
 
     def due_today(self, now: datetime) -> bool:
-        return self.replied_at is None and self.reply_due_at.date() == now.date()
+        return (
+            self.replied_at is None and self.reply_due_at.date() == now.date() and not self.voided
+        )

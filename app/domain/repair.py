@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from app.domain.voiding import Voiding
+
 
 class RepairChannel(StrEnum):
     """报修方式."""
@@ -138,6 +140,7 @@ class RepairTicket:
     status: RepairStatus = RepairStatus.REPORTED
     closed_at: datetime | None = None
     id: int | None = None
+    void: Voiding | None = None  # 作废: kept in the register, no further steps
 
     @property
     def total_fen(self) -> int:
@@ -148,6 +151,35 @@ class RepairTicket:
     def place(self) -> str:
         """Where the repair is: the room, or the public location / facility."""
         return self.room or self.location
+
+
+FIELD_LABELS: dict[str, str] = {
+    "reported_at": "报修时间",
+    "reporter": "报修人",
+    "room": "房号",
+    "location": "位置/设施",
+    "phone": "联系电话",
+    "channel": "报修方式",
+    "category": "类别",
+    "description": "故障描述",
+    "urgency": "紧急程度",
+    "chargeable": "是否有偿",
+    "appointment_at": "预约上门时间",
+    "dispatched_at": "派工时间",
+    "repairer": "维修人员",
+    "arrived_at": "到场时间",
+    "completed_at": "完成时间",
+    "result": "维修结果",
+    "acceptance_at": "验收时间",
+    "acceptance_result": "验收结果",
+    "acceptance_remarks": "验收备注",
+    "visited_at": "回访时间",
+    "visitor": "回访人",
+    "visit_result": "回访结果",
+    "visit_remarks": "回访备注",
+}
+"""The stored fields as the 维修派工单 names them (修改记录). Status, deadlines and counters are
+left out: they follow from these."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.repair import RepairStatus
+from app.domain.voiding import VOIDED
 
 
 class RepairView(StrEnum):
@@ -17,6 +18,7 @@ class RepairView(StrEnum):
     AWAITING_ACCEPTANCE = "待验收"
     AWAITING_VISIT = "待回访"
     REWORK = "返修"
+    VOIDED = "已作废"  # the other views are work: a voided ticket is in none of them
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,20 @@ class RepairRow:
     reopen_count: int
     complaint_no: str
     visit_due_at: datetime | None = None  # 回访 within 1 working day of completion
+    void_reason: str | None = None  # set once voided (作废): no longer anyone's work
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
+
+    @property
+    def status_text(self) -> str:
+        return VOIDED if self.voided else self.status.value
 
     def is_overdue(self, now: datetime) -> bool:
         """Not arrived or not completed within the 维修时限表's limits, or the 回访 missed its
         working day (shown red)."""
-        if self.status == RepairStatus.CLOSED:
+        if self.status == RepairStatus.CLOSED or self.voided:
             return False
         late_arrival = self.arrived_at is None and self.arrive_due_at < now
         late_completion = self.completed_at is None and self.complete_due_at < now

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.access import Permission
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.normalize import normalize_phone, normalize_room
 from app.domain.repair import (
@@ -267,9 +268,22 @@ _STEPS_BY_STATUS = {
 }
 
 
+STEP_PERMISSIONS: dict[RepairStep, Permission] = {
+    RepairStep.CORRECT_INTAKE: Permission.REGISTER,  # and, without CORRECT, only one's own draft
+    RepairStep.DISPATCH: Permission.HANDLE,
+    RepairStep.NOT_HOME: Permission.HANDLE,
+    RepairStep.ARRIVE: Permission.HANDLE,
+    RepairStep.COMPLETE: Permission.HANDLE,
+    RepairStep.ACCEPT: Permission.HANDLE,
+    RepairStep.RETURN_VISIT: Permission.HANDLE,
+}
+"""What each step asks of the user (the service methods declare the same)."""
+
+
 def allowed_steps(t: RepairTicket) -> frozenset[RepairStep]:
-    """Which steps fit where the ticket stands: the same guards the step functions apply."""
-    if t.status == RepairStatus.CLOSED:
+    """Which steps fit where the ticket stands: the same guards the step functions apply.
+    A voided ticket takes none."""
+    if t.status == RepairStatus.CLOSED or t.void is not None:
         return frozenset()
     return frozenset({RepairStep.CORRECT_INTAKE, *_STEPS_BY_STATUS[t.status]})
 

@@ -1,5 +1,6 @@
 """Complaint use cases (§7.2): each loads the record, applies the rule from app.domain, stores
-the result with its deadline and an event, all in one transaction."""
+the result with its deadline and an event, all in one transaction. A complaint is never
+deleted: it is voided (作废), and its corrections stay readable (修改记录)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.db.connection import Database
 from app.domain import complaint_workflow as workflow
 from app.domain.access import Permission
 from app.domain.complaint import (
+    FIELD_LABELS,
     Attribution,
     Complaint,
     ReplyMethod,
@@ -24,8 +26,10 @@ from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.escalation import TransferSheet
 from app.domain.id_list import IdList
 from app.domain.listing import ComplaintFilter, ComplaintRow, Sort
+from app.domain.voiding import refuse_if_voided, void_record
 from app.services.calendar import CalendarService
 from app.services.clock import Clock
+from app.services.record_trail import Correction, RecordTrail
 from app.services.rooms import room_error
 from app.services.session import Session, requires
 from app.store import numbering
@@ -40,6 +44,9 @@ class ComplaintService:
     ) -> None:
         self.session = session
         self.trail = AuditTrail(database)
+        self.records = RecordTrail(
+            self.trail, session, "complaints", labels=FIELD_LABELS, intake=workflow.INTAKE_FIELDS
+        )
         self.database = database
         self.store = ComplaintStore(database)
         self.households = ReferenceStore(database)
@@ -97,6 +104,24 @@ class ComplaintService:
         return self.store.events(complaint_id)
 
     @requires(Permission.VIEW)
+    def history(self, complaint_id: int) -> list[Correction]:
+        """修改记录: each correction with who made it, when, and the earlier and later values.
+        Phone numbers read as this user may see them (masked without UNMASK)."""
+        return self.records.history(complaint_id)
+
+    @requires(Permission.VIEW)
+    def allowed_steps(self, c: Complaint) -> frozenset[workflow.Step]:
+        """The steps the complaint can take now that the signed-in user may do (the buttons);
+        修改登记 without CORRECT only on one's own draft."""
+        return self.records.steps_for_user(
+            workflow.allowed_steps(c),
+            workflow.STEP_PERMISSIONS,
+            workflow.Step.CORRECT_INTAKE,
+            c.id or 0,
+            is_draft=c.status == Status.REGISTERED,
+        )
+
+    @requires(Permission.VIEW)
     def now(self) -> datetime:
         return self.clock()
 
@@ -137,8 +162,7 @@ class ComplaintService:
         assert new.id is not None
 
         def correct(old: Complaint) -> Complaint:
-            creator = self.trail.creator("complaints", new.id or 0)
-            self.session.require_correct(creator, old.status == Status.REGISTERED)
+            self.records.require_correct(old.id or 0, old.status == Status.REGISTERED)
             c = workflow.correct_intake(old, _keep_later(old, new))
             if c.room != old.room:
                 self._check_room(c)
@@ -244,13 +268,25 @@ class ComplaintService:
             lambda c: workflow.review(c, reviewer=reviewer, at=now),
         )
 
+    @requires(Permission.VOID)
+    def void(self, complaint_id: int, reason: str) -> Complaint:
+        """作废: the complaint stays in the register as 已作废, with the reason, and takes no
+        further step (a duplicate, the wrong household …)."""
+        now = self.clock()
+        with self.database.transaction():
+            c = self.get(complaint_id)
+            voiding = void_record(c.void, reason, at=now, by=self.session.name, what=f"投诉 {c.no}")
+            self.store.void(complaint_id, voiding)
+            self.store.add_event(complaint_id, now, self.session.name, "作废", voiding.reason)
+        return self.get(complaint_id)
+
     @requires(Permission.ESCALATE)
     def apply_escalation_result(
         self, complaint_id: int, sheet: TransferSheet, *, actor: str = ""
     ) -> Complaint:
         """A finished 工作传签单's result joins the complaint's handling (if still open)."""
         c = self.get(complaint_id)
-        if c.status == Status.CLOSED:
+        if c.status == Status.CLOSED or c.void is not None:
             self.note(complaint_id, "传签单办结", f"{sheet.no}：{sheet.result}", actor)
             return c
         return self._apply(
@@ -266,7 +302,7 @@ class ComplaintService:
     @requires(Permission.HANDLE)
     def note(self, complaint_id: int, action: str, detail: str, actor: str = "") -> None:
         """Record something that happened elsewhere (e.g. an escalation) on the complaint."""
-        self.store.add_event(complaint_id, self.clock(), actor, action, detail)
+        self.store.add_event(complaint_id, self.clock(), actor or self.session.name, action, detail)
 
     @requires(Permission.EDIT_REFERENCE)
     def recompute_open_deadlines(self) -> int:
@@ -289,30 +325,17 @@ class ComplaintService:
         now = self.clock()
         with self.database.transaction():
             old = self.get(complaint_id)
+            refuse_if_voided(old.void, f"投诉 {old.no}", action)
             new = change(old)
             due = self.deadline(new)
             self.store.update(new, due_at=due.due_at, estimated=due.estimated, now=now)
             event = detail or (
                 f"{old.status.value} → {new.status.value}" if old.status != new.status else ""
             )
-            self.store.add_event(complaint_id, now, actor, action, event)
+            self.store.add_event(complaint_id, now, actor or self.session.name, action, event)
         return new
 
 
 def _keep_later(old: Complaint, new: Complaint) -> Complaint:
     """An intake correction changes only intake fields; judgement and handling stay as stored."""
-    intake = (
-        "received_at",
-        "content",
-        "urgency",
-        "receiver",
-        "complainant",
-        "room",
-        "phone",
-        "channel",
-        "category",
-        "request",
-        "requested_reply_at",
-        "severity",
-    )
-    return dataclasses.replace(old, **{f: getattr(new, f) for f in intake})
+    return dataclasses.replace(old, **{f: getattr(new, f) for f in workflow.INTAKE_FIELDS})

@@ -1,5 +1,6 @@
 """Escalation use cases (§7.2.8-9): 工作传签单 up the levels, 工作安排通知单 to a department,
-and the results flowing back to the complaint."""
+and the results flowing back to the complaint. Sheets and notices are voided (作废), never
+deleted."""
 
 from __future__ import annotations
 
@@ -23,12 +24,18 @@ from app.domain.escalation import (
     validate_notice,
     validate_sheet,
 )
+from app.domain.voiding import refuse_if_voided, void_record
 from app.services.clock import Clock
 from app.services.complaints import ComplaintService
 from app.services.session import Session, requires
 from app.store import numbering
 from app.store.escalation import NOTICE_PREFIX, TRANSFER_PREFIX, EscalationStore
 
+_NOTICE_ACTIONS = {
+    NoticeStep.SIGN: "签收",
+    NoticeStep.COMPLETE: "登记完成情况",
+    NoticeStep.ACCEPT: "验收",
+}
 _NOTICE_REFUSED = {
     NoticeStep.SIGN: "通知单已签收",
     NoticeStep.COMPLETE: "通知单已登记完成情况",
@@ -100,6 +107,7 @@ class EscalationService:
         with self.database.transaction():
             if sheet.complaint_id is not None:
                 c = self.complaints.get(sheet.complaint_id)
+                refuse_if_voided(c.void, f"投诉 {c.no}", "升级")
                 if c.status == Status.CLOSED:
                     raise WorkflowError("投诉已关闭，不能再升级")
                 if sheet.raised_on < c.received_at.date():
@@ -119,7 +127,7 @@ class EscalationService:
     def sign_level(self, sheet_id: int, opinion: LevelOpinion, *, actor: str = "") -> TransferSheet:
         """One level writes its opinion and signs; the sheet moves up."""
         with self.database.transaction():
-            sheet = add_level_opinion(self.sheet(sheet_id), opinion)
+            sheet = add_level_opinion(self._live_sheet(sheet_id, "签署意见"), opinion)
             self.store.save_sheet(sheet, self.clock())
             self._note(
                 sheet,
@@ -135,7 +143,7 @@ class EscalationService:
         if not dept.strip():
             raise ValidationError([FieldError("responsible_dept", "请选择责任部门")])
         with self.database.transaction():
-            sheet = self.sheet(sheet_id)
+            sheet = self._live_sheet(sheet_id, "确定责任部门")
             if not sheet.is_open:
                 raise WorkflowError("传签单已办结")
             self.store.save_sheet(dataclasses.replace(sheet, responsible_dept=dept), self.clock())
@@ -156,7 +164,7 @@ class EscalationService:
         """处理结果: the sheet is done and its result flows back to the complaint."""
         with self.database.transaction():
             sheet = complete_sheet(
-                self.sheet(sheet_id),
+                self._live_sheet(sheet_id, "办结"),
                 result=result,
                 customer_reply=customer_reply,
                 completed_on=completed_on,
@@ -183,7 +191,7 @@ class EscalationService:
             notice = dataclasses.replace(notice, no=no)
             notice_id = self.store.save_notice(notice, self.clock())
             if notice.transfer_id is not None:
-                sheet = self.sheet(notice.transfer_id)
+                sheet = self._live_sheet(notice.transfer_id, "签发通知单")
                 if not sheet.responsible_dept:
                     self.store.save_sheet(
                         dataclasses.replace(sheet, responsible_dept=notice.to_dept), self.clock()
@@ -242,12 +250,42 @@ class EscalationService:
             raise ValidationError(errors)
         with self.database.transaction():
             notice = self.notice(notice_id)
+            refuse_if_voided(notice.void, f"通知单 {notice.no}", _NOTICE_ACTIONS[step])
             if step not in notice_steps(notice):
                 raise WorkflowError(_NOTICE_REFUSED[step])
             notice = dataclasses.replace(notice, **changes)
             validate_notice(notice)
             self.store.save_notice(notice, self.clock())
         return self.notice(notice_id)
+
+    # ----- 作废
+    @requires(Permission.VOID)
+    def void_sheet(self, sheet_id: int, reason: str) -> TransferSheet:
+        """作废 a 工作传签单: kept as 已作废 with the reason; no longer an open escalation."""
+        now, who = self.clock(), self.session.name
+        with self.database.transaction():
+            sheet = self.sheet(sheet_id)
+            voiding = void_record(sheet.void, reason, at=now, by=who, what=f"传签单 {sheet.no}")
+            self.store.void_sheet(sheet_id, voiding)
+            self.store.sheet_events.add(sheet_id, now, who, "作废", voiding.reason)
+            self._note(sheet, "传签单作废", voiding.reason, who)
+        return self.sheet(sheet_id)
+
+    @requires(Permission.VOID)
+    def void_notice(self, notice_id: int, reason: str) -> WorkNotice:
+        """作废 a 工作安排通知单: kept as 已作废 with the reason; no further 签收/完成/验收."""
+        now, who = self.clock(), self.session.name
+        with self.database.transaction():
+            notice = self.notice(notice_id)
+            voiding = void_record(notice.void, reason, at=now, by=who, what=f"通知单 {notice.no}")
+            self.store.void_notice(notice_id, voiding)
+            self.store.notice_events.add(notice_id, now, who, "作废", voiding.reason)
+        return self.notice(notice_id)
+
+    def _live_sheet(self, sheet_id: int, action: str) -> TransferSheet:
+        sheet = self.sheet(sheet_id)
+        refuse_if_voided(sheet.void, f"传签单 {sheet.no}", action)
+        return sheet
 
     def _note(self, sheet: TransferSheet, action: str, detail: str, actor: str) -> None:
         if sheet.complaint_id is not None:

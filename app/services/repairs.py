@@ -1,6 +1,7 @@
 """Repair use cases (procedure §2): report, dispatch, not-at-home, arrival, completion with
 materials and fees, owner acceptance, return visit, rework; each in one transaction with its
-deadlines and an event."""
+deadlines and an event. A ticket is never deleted: it is voided (作废), and its corrections stay
+readable (修改记录)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.id_list import IdList
 from app.domain.listing import Sort
 from app.domain.repair import (
+    FIELD_LABELS,
     Acceptance,
     ChargeLine,
     NotHomeVisit,
@@ -38,10 +40,12 @@ from app.domain.repair_rules import (
     place_key,
     repair_deadlines,
 )
-from app.domain.repair_workflow import RepairStep
+from app.domain.repair_workflow import INTAKE_FIELDS, STEP_PERMISSIONS, RepairStep
+from app.domain.voiding import refuse_if_voided, void_record
 from app.services.calendar import CalendarService
 from app.services.clock import Clock
 from app.services.complaints import ComplaintService
+from app.services.record_trail import Correction, RecordTrail
 from app.services.repair_reference import RepairReferenceService
 from app.services.rooms import room_error
 from app.services.session import Session, requires
@@ -65,6 +69,14 @@ class RepairService:
     ) -> None:
         self.session = session
         self.trail = AuditTrail(database)
+        self.records = RecordTrail(
+            self.trail,
+            session,
+            "repairs",
+            labels=FIELD_LABELS,
+            intake=INTAKE_FIELDS,
+            formats={"chargeable": lambda paid: "有偿" if paid else "无偿"},
+        )
         self.database = database
         self.store = RepairStore(database)
         self.reference = reference
@@ -106,7 +118,21 @@ class RepairService:
 
     @requires(Permission.VIEW)
     def allowed_steps(self, t: RepairTicket) -> frozenset[RepairStep]:
-        return workflow.allowed_steps(t)
+        """The steps the ticket can take now that the signed-in user may do (the buttons);
+        修改 without CORRECT only on one's own ticket not yet dispatched."""
+        return self.records.steps_for_user(
+            workflow.allowed_steps(t),
+            STEP_PERMISSIONS,
+            RepairStep.CORRECT_INTAKE,
+            t.id or 0,
+            is_draft=_is_draft(t),
+        )
+
+    @requires(Permission.VIEW)
+    def history(self, repair_id: int) -> list[Correction]:
+        """修改记录: each correction with who made it, when, and the earlier and later values.
+        Phone numbers read as this user may see them (masked without UNMASK)."""
+        return self.records.history(repair_id)
 
     @requires(Permission.VIEW)
     def list_ids(self, flt: RepairFilter, sort: Sort, limit: int | None = None) -> IdList:
@@ -155,8 +181,7 @@ class RepairService:
         assert new.id is not None
 
         def correct(old: RepairTicket) -> RepairTicket:
-            creator = self.trail.creator("repairs", new.id or 0)
-            self.session.require_correct(creator, old.status == RepairStatus.REPORTED)
+            self.records.require_correct(old.id or 0, _is_draft(old))
             t = workflow.correct_intake(old, new)
             self._check_reference(t, old)
             return dataclasses.replace(t, rework_of=self.rework_of(t))
@@ -242,10 +267,24 @@ class RepairService:
             detail,
         )
 
+    @requires(Permission.VOID)
+    def void(self, repair_id: int, reason: str) -> RepairTicket:
+        """作废: the ticket stays in the register as 已作废, with the reason, and takes no further
+        step (a duplicate report, the wrong room …)."""
+        now = self.clock()
+        with self.database.transaction():
+            t = self.get(repair_id)
+            what = f"维修单 {t.no}"
+            voiding = void_record(t.void, reason, at=now, by=self.session.name, what=what)
+            self.store.void(repair_id, voiding)
+            self.store.add_event(repair_id, now, self.session.name, "作废", voiding.reason)
+        return self.get(repair_id)
+
     @requires(Permission.HANDLE)
     def from_complaint(self, complaint_id: int, *, actor: str = "") -> RepairTicket:
         """转维修: a repair ticket linked to the complaint, with its complainant, room, content."""
         c = self.complaints.get(complaint_id)
+        refuse_if_voided(c.void, f"投诉 {c.no}", "转维修")
         ticket = RepairTicket(
             reported_at=self.clock(),
             description=c.content,
@@ -265,7 +304,9 @@ class RepairService:
     @requires(Permission.VIEW)
     def handling_offer(self, complaint_id: int) -> tuple[str, datetime] | None:
         """The latest completed linked repair, offered as the complaint's handling result."""
-        done = [r for r in self.tickets_for_complaint(complaint_id) if r.completed_at]
+        done = [
+            r for r in self.tickets_for_complaint(complaint_id) if r.completed_at and not r.voided
+        ]
         if not done:
             return None
         latest = max(done, key=lambda r: r.completed_at or r.reported_at)
@@ -294,12 +335,13 @@ class RepairService:
         now = self.clock()
         with self.database.transaction():
             old = self.get(repair_id)
+            refuse_if_voided(old.void, f"维修单 {old.no}", action)
             new = change(old)
             self.store.save(new, dues=self.dues(new), now=now)
             event = detail or (
                 f"{old.status.value} → {new.status.value}" if old.status != new.status else ""
             )
-            self.store.add_event(repair_id, now, actor, action, event)
+            self.store.add_event(repair_id, now, actor or self.session.name, action, event)
         return self.get(repair_id)
 
     @requires(Permission.VIEW)
@@ -342,6 +384,11 @@ class RepairService:
             errors.append(FieldError("facility_id", "台账中没有这个设施"))
         if errors:
             raise ValidationError(errors)
+
+
+def _is_draft(t: RepairTicket) -> bool:
+    """Nobody has acted on the report yet (its registrar may still correct it)."""
+    return t.status == RepairStatus.REPORTED
 
 
 def _as_ticket(r: dict[str, Any]) -> RepairTicket:

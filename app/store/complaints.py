@@ -21,11 +21,13 @@ from app.domain.complaint import (
 )
 from app.domain.id_list import IdList
 from app.domain.listing import SORT_COLUMNS, ComplaintFilter, ComplaintRow, QuickView, Sort
+from app.domain.voiding import Voiding
 from app.store.events import EventLog
 from app.store.register_list import RegisterList
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_in, enum_out
 from app.store.search_index import SearchIndex
 from app.store.search_text import match_expression
+from app.store.voiding import not_voided, voided, voiding_in, write_void
 
 PREFIX = "TS"  # 投诉
 _TEXT_FIELDS = (
@@ -50,14 +52,19 @@ _TEXT_FIELDS = (
     "opinion_remarks",
     "reviewed_by",
 )
-_ESCALATED = "c.id IN (SELECT t.complaint_id FROM transfer_sheets t WHERE t.completed_on IS NULL)"
+_ESCALATED = (
+    "c.id IN (SELECT t.complaint_id FROM transfer_sheets t "
+    "WHERE t.completed_on IS NULL AND t.voided_at IS NULL)"
+)
 # "not closed" as a list, so the status index is searched rather than the table scanned
 _OPEN = "c.status IN ({})".format(", ".join(f"'{s.value}'" for s in Status if s != Status.CLOSED))
 _ROW_COLUMNS = (
     "c.id, c.no, c.received_at, c.complainant, c.room, c.category, substr(c.content, 1, 80) "
     "AS summary, c.urgency, coalesce(c.validity, '') AS validity, c.status, c.responsible_dept, "
-    f"c.handler, c.reply_due_at, c.replied_at, c.reopen_count, {_ESCALATED} AS escalated"
+    f"c.handler, c.reply_due_at, c.replied_at, c.reopen_count, {_ESCALATED} AS escalated, "
+    "CASE WHEN c.voided_at IS NOT NULL THEN coalesce(c.void_reason, '') END AS void_reason"
 )
+_LIVE = not_voided("complaints", "c")
 
 
 def to_row(c: Complaint) -> dict[str, Any]:
@@ -149,6 +156,7 @@ def from_row(r: dict[str, Any], past_visits: list[ReturnVisit]) -> Complaint:
         reviewed_at=dt_in(r["reviewed_at"]),
         status=Status(r["status"]),
         closed_at=dt_in(r["closed_at"]),
+        void=voiding_in(r),
     )
 
 
@@ -206,6 +214,9 @@ class ComplaintStore:
         self._write_past_visits(c.id, c.past_visits)
         self._reindex(c.id, row, old_received)
 
+    def void(self, complaint_id: int, voiding: Voiding) -> None:
+        write_void(self.database, "complaints", complaint_id, voiding)
+
     def set_due(self, complaint_id: int, due_at: datetime, estimated: bool) -> None:
         self.database.conn.execute(
             "UPDATE complaints SET reply_due_at = ?, due_estimated = ? WHERE id = ?",
@@ -234,6 +245,12 @@ class ComplaintStore:
                 for v in visits
             ],
         )
+
+    def reindex(self, complaint_id: int) -> None:
+        """Rewrite the complaint's search entry from its stored row, after a change written
+        straight in SQL (the retention job's anonymising)."""
+        (row,) = self.database.query("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+        self._reindex(complaint_id, row, row["received_at"])
 
     def _reindex(
         self, complaint_id: int, row: dict[str, Any], old_received: str | None = None
@@ -315,17 +332,18 @@ class ComplaintStore:
         """First receipt and last deadline of unreplied complaints with an estimated deadline."""
         rows = self.database.query(
             "SELECT min(received_at) AS first, max(reply_due_at) AS last FROM complaints "
-            "WHERE due_estimated = 1 AND replied_at IS NULL"
+            "WHERE due_estimated = 1 AND replied_at IS NULL AND voided_at IS NULL"
         )
         if not rows or rows[0]["first"] is None:
             return None
         return dt_in_required(rows[0]["first"]), dt_in_required(rows[0]["last"])
 
     def open_ids(self) -> list[int]:
+        """Complaints still waiting for their reply (not voided): their deadlines can move."""
         return [
             r[0]
             for r in self.database.reader().execute(
-                "SELECT id FROM complaints WHERE replied_at IS NULL"
+                "SELECT id FROM complaints WHERE replied_at IS NULL AND voided_at IS NULL"
             )
         ]
 
@@ -333,6 +351,10 @@ class ComplaintStore:
         clauses = ["1"]
         params: dict[str, Any] = {"now": dt_out(now)}
         view = flt.view
+        if view == QuickView.VOIDED:
+            clauses.append(voided("c"))
+        elif view != QuickView.ALL or flt.statuses:
+            clauses.append(_LIVE)  # a work queue, or a status a voided row no longer shows
         if view == QuickView.OPEN:
             clauses.append(_OPEN)
         elif view == QuickView.DUE_TODAY:
@@ -394,4 +416,5 @@ def _list_row(r: dict[str, Any]) -> ComplaintRow:
         replied_at=dt_in(r["replied_at"]),
         escalated=bool(r["escalated"]),
         reopen_count=r["reopen_count"],
+        void_reason=r["void_reason"],
     )

@@ -7,7 +7,10 @@ from typing import Any
 
 from app.db.connection import Database
 from app.domain.escalation import Level, LevelOpinion, NoticeSource, TransferSheet, WorkNotice
+from app.domain.voiding import Voiding
+from app.store.events import EventLog
 from app.store.rows import day_in, day_out, dt_in, dt_out
+from app.store.voiding import voiding_in, write_void
 
 TRANSFER_PREFIX = "CQ"  # 传签
 NOTICE_PREFIX = "TZ"  # 通知
@@ -91,6 +94,8 @@ def _notice_row(n: WorkNotice) -> dict[str, Any]:
 class EscalationStore:
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.sheet_events = EventLog(database, "transfer_sheet")  # 作废 (steps go to the complaint)
+        self.notice_events = EventLog(database, "work_notice")
 
     def _save(self, table: str, row: dict[str, Any], record_id: int | None, now: datetime) -> int:
         conn = self.database.conn
@@ -156,7 +161,11 @@ class EscalationStore:
             customer_reply=r["customer_reply"],
             completed_on=day_in(r["completed_on"]),
             handled_by=r["handled_by"],
+            void=voiding_in(r),
         )
+
+    def void_sheet(self, sheet_id: int, voiding: Voiding) -> None:
+        write_void(self.database, "transfer_sheets", sheet_id, voiding)
 
     def sheet_id_for_no(self, no: str) -> int | None:
         value = self.database.scalar("SELECT id FROM transfer_sheets WHERE no = ?", (no,))
@@ -173,7 +182,7 @@ class EscalationStore:
 
     def sheet_summaries(self) -> list[dict[str, Any]]:
         return self.database.query(
-            "SELECT t.id, t.no, t.raised_on, t.subject, t.initiator, t.completed_on, "
+            "SELECT t.id, t.no, t.raised_on, t.subject, t.initiator, t.completed_on, t.voided_at, "
             "c.no AS complaint_no, (SELECT level FROM transfer_levels l WHERE l.sheet_id = t.id "
             "ORDER BY l.id DESC LIMIT 1) AS last_level FROM transfer_sheets t "
             "LEFT JOIN complaints c ON c.id = t.complaint_id ORDER BY t.id DESC"
@@ -212,7 +221,11 @@ class EscalationStore:
             acceptance=r["acceptance"],
             accepted_by=r["accepted_by"],
             accepted_on=day_in(r["accepted_on"]),
+            void=voiding_in(r),
         )
+
+    def void_notice(self, notice_id: int, voiding: Voiding) -> None:
+        write_void(self.database, "work_notices", notice_id, voiding)
 
     def notice_id_for_no(self, no: str) -> int | None:
         value = self.database.scalar("SELECT id FROM work_notices WHERE no = ?", (no,))
@@ -221,6 +234,6 @@ class EscalationStore:
     def notice_summaries(self) -> list[dict[str, Any]]:
         return self.database.query(
             "SELECT n.id, n.no, n.issued_on, n.to_dept, n.content, n.source, n.completed_at, "
-            "n.accepted_on, t.no AS transfer_no FROM work_notices n "
+            "n.accepted_on, n.voided_at, t.no AS transfer_no FROM work_notices n "
             "LEFT JOIN transfer_sheets t ON t.id = n.transfer_id ORDER BY n.id DESC"
         )

@@ -23,11 +23,13 @@ from app.domain.repair import (
     Satisfaction,
 )
 from app.domain.repair_listing import REPAIR_SORT_COLUMNS, RepairFilter, RepairRow, RepairView
+from app.domain.voiding import Voiding
 from app.store.events import EventLog
 from app.store.register_list import RegisterList
 from app.store.rows import dt_in, dt_in_required, dt_out, enum_out
 from app.store.search_index import SearchIndex
 from app.store.search_text import match_expression
+from app.store.voiding import not_voided, voided, voiding_in, write_void
 
 PREFIX = "WX"  # 维修
 _TEXT_FIELDS = (
@@ -51,8 +53,10 @@ _ROW_COLUMNS = (
     "r.id, r.no, r.reported_at, r.place, r.reporter, r.category, "
     "substr(r.description, 1, 80) AS summary, r.urgency, r.status, r.repairer, "
     "r.arrive_due_at, r.complete_due_at, r.arrived_at, r.completed_at, r.chargeable, "
-    "r.rework_of, r.reopen_count, c.no AS complaint_no, r.visit_due_at"
+    "r.rework_of, r.reopen_count, c.no AS complaint_no, r.visit_due_at, "
+    "CASE WHEN r.voided_at IS NOT NULL THEN coalesce(r.void_reason, '') END AS void_reason"
 )
+_LIVE = not_voided("repairs", "r")
 
 
 def to_row(t: RepairTicket) -> dict[str, Any]:
@@ -145,6 +149,7 @@ def from_row(
         rework_of=r["rework_of"],
         status=RepairStatus(r["status"]),
         closed_at=dt_in(r["closed_at"]),
+        void=voiding_in(r),
     )
 
 
@@ -193,6 +198,13 @@ class RepairStore:
         )
         return repair_id
 
+    def reindex(self, repair_id: int) -> None:
+        """Rewrite the ticket's search entry from its stored row, after a change written
+        straight in SQL (the retention job's anonymising)."""
+        (row,) = self.database.query("SELECT * FROM repairs WHERE id = ?", (repair_id,))
+        reported = dt_in_required(row["reported_at"])
+        self.search.write(repair_id, reported, [str(row[f] or "") for f in _TEXT_FIELDS], reported)
+
     def _write_children(self, repair_id: int, t: RepairTicket) -> None:
         conn = self.database.conn
         conn.executemany(
@@ -219,6 +231,9 @@ class RepairStore:
                 for v in t.past_visits
             ],
         )
+
+    def void(self, repair_id: int, voiding: Voiding) -> None:
+        write_void(self.database, "repairs", repair_id, voiding)
 
     def set_dues(self, repair_id: int, dues: dict[str, Any]) -> None:
         sets = ", ".join(f"{k} = :{k}" for k in dues)
@@ -284,12 +299,13 @@ class RepairStore:
         return from_row(r, charges, not_home, visits)
 
     def earlier_completed(self, t: RepairTicket, since: datetime) -> list[dict[str, Any]]:
-        """Tickets for the same place and category completed from `since` to t's report."""
+        """Tickets for the same place and category completed from `since` to t's report (a
+        voided ticket is no earlier repair)."""
         where = "facility_id = :facility" if t.facility_id is not None else "place = :place"
         return self.database.query(
             f"SELECT id, room, location, facility_id, category, completed_at FROM repairs "
             f"WHERE {where} AND category = :category AND completed_at >= :since "
-            "AND completed_at <= :reported AND id IS NOT :me",
+            "AND completed_at <= :reported AND id IS NOT :me AND voided_at IS NULL",
             {
                 "facility": t.facility_id,
                 "place": t.place,
@@ -333,9 +349,12 @@ class RepairStore:
         return [_list_row(found[i], totals[i]) for i in ids if i in found]
 
     def open_ids(self) -> list[int]:
+        """Tickets still being worked on (not voided): their deadlines can move."""
         return [
             r[0]
-            for r in self.database.reader().execute(f"SELECT r.id FROM repairs r WHERE {_OPEN}")
+            for r in self.database.reader().execute(
+                f"SELECT r.id FROM repairs r WHERE {_OPEN} AND {_LIVE}"
+            )
         ]
 
     def ids_where(self, column: str, value: object) -> list[int]:
@@ -356,6 +375,10 @@ class RepairStore:
         clauses = ["1"]
         params: dict[str, Any] = {"now": dt_out(now)}
         view = flt.view
+        if view == RepairView.VOIDED:
+            clauses.append(voided("r"))
+        elif view != RepairView.ALL or flt.statuses:
+            clauses.append(_LIVE)  # a work queue, or a status a voided row no longer shows
         if view == RepairView.OPEN:
             clauses.append(_OPEN)
         elif view == RepairView.TO_DISPATCH:
@@ -418,4 +441,5 @@ def _list_row(r: dict[str, Any], gross_fen: int) -> RepairRow:
         reopen_count=r["reopen_count"],
         complaint_no=r["complaint_no"] or "",
         visit_due_at=dt_in(r["visit_due_at"]),
+        void_reason=r["void_reason"],
     )

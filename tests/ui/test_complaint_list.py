@@ -292,14 +292,14 @@ def test_buttons_follow_the_selected_complaints_status(tab, register):
     tab.table.clearSelection()
     assert enabled(tab) == {"new"}
     tab.select_id(sorted(reg.overdue)[0])  # 待处理, not judged
-    assert enabled(tab) == {"new", "intake", "judge", "escalate", "review", "print"}
+    assert enabled(tab) == {"new", "intake", "judge", "escalate", "review", "print", "void"}
     tab.select_id(sorted(reg.escalated)[0])  # 处理中 after judgement
     assert {"judge", "handling", "reply"} <= enabled(tab)
     assert "visit" not in enabled(tab)
     tab.select_id(sorted(reg.awaiting_visit)[0])
     assert "visit" in enabled(tab) and "reply" not in enabled(tab)
     tab.select_id(sorted(reg.closed)[0])
-    assert enabled(tab) == {"new", "review", "print"}
+    assert enabled(tab) == {"new", "review", "print", "void"}
 
 
 class FakeDialog:
@@ -456,3 +456,17 @@ def test_the_list_counts_follow_new_registrations(tab, register):
     assert services.complaints.list_ids(
         ComplaintFilter(statuses=frozenset({Status.REGISTERED})), Sort()
     )
+
+
+def test_the_list_refreshes_on_a_timer_only_while_shown(tab, monkeypatch):
+    refreshed = []
+    monkeypatch.setattr(tab, "refresh", lambda: refreshed.append(True))
+    assert tab._refresh_timer.isActive()
+    tab.hide()
+    assert not tab._refresh_timer.isActive()  # a closed tab never reads a closed database
+    tab.show()
+    assert tab._refresh_timer.isActive() and refreshed == []  # hidden only briefly
+    tab.hide()
+    tab._hidden_at -= 61
+    tab.show()
+    assert refreshed == [True]  # deadlines passed while it was hidden

@@ -89,7 +89,7 @@ def test_a_repair_from_report_to_closing_through_the_dialogs(tab, services, boxe
     )
     ticket = tab.selected_ticket()
     assert ticket.no.startswith("WX2026-") and status(tab) == "待派工"
-    assert enabled(tab) == {"new", "intake", "dispatch", "print"}
+    assert enabled(tab) == {"new", "intake", "dispatch", "print", "void"}
 
     def dispatch(d):
         assert d.repairer.currentText() == "王建军"  # 东区 covers 栋 3
@@ -154,7 +154,7 @@ def test_a_repair_from_report_to_closing_through_the_dialogs(tab, services, boxe
 
     drive(tab, "visit", visit)
     assert status(tab) == "已关闭"
-    assert enabled(tab) == {"new", "print"}
+    assert enabled(tab) == {"new", "print", "void"}
     assert boxes.shown == []
 
 
@@ -196,7 +196,7 @@ def test_an_unsatisfied_acceptance_sends_the_repairer_back(tab, services):
     tab.select_id(t.id)
     drive(tab, "accept", lambda d: d.outcome.button("不满意").click())
     assert status(tab) == "维修中" and tab.selected_ticket().reopen_count == 1
-    assert enabled(tab) == {"new", "intake", "complete", "print"}
+    assert enabled(tab) == {"new", "intake", "complete", "print", "void"}
 
 
 def test_intake_errors_are_shown_at_their_fields(tab, services, qtbot):

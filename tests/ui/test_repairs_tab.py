@@ -187,9 +187,9 @@ def test_buttons_follow_the_tickets_allowed_steps(tab, register):
     }
     for kind, steps in expected.items():
         tab.select_id(sorted(register.of(kind))[0])
-        assert enabled(tab) == {"new", "intake", "print"} | steps, kind
+        assert enabled(tab) == {"new", "intake", "print", "void"} | steps, kind
     tab.select_id(sorted(register.of("closed"))[0])
-    assert enabled(tab) == {"new", "print"}
+    assert enabled(tab) == {"new", "print", "void"}
 
 
 def test_detail_shows_limits_calls_charges_and_the_log(tab, services, register):

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from app.domain import complaint_workflow as wf
+from app.domain.access import Permission
 from app.domain.complaint import (
     Attribution,
     Complaint,
@@ -19,6 +20,7 @@ from app.domain.complaint import (
     Validity,
 )
 from app.domain.errors import ValidationError, WorkflowError
+from app.domain.voiding import Voiding
 
 T0 = datetime(2026, 11, 20, 9, 30)
 
@@ -322,3 +324,15 @@ def test_allowed_steps_match_what_the_steps_accept(stage: str) -> None:
     allowed = wf.allowed_steps(c)
     for step, accepted in _tries(c).items():
         assert (step in allowed) == accepted, (stage, step)
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_voided_complaint_offers_no_step(stage: str) -> None:
+    c = dataclasses.replace(STAGES[stage](), void=Voiding(T0, "钱经理", "重复登记"))
+    assert wf.allowed_steps(c) == frozenset()
+
+
+def test_every_step_names_the_permission_it_needs() -> None:
+    assert set(wf.STEP_PERMISSIONS) == set(wf.Step)
+    assert wf.STEP_PERMISSIONS[wf.Step.REVIEW] == Permission.APPROVE
+    assert wf.STEP_PERMISSIONS[wf.Step.CORRECT_INTAKE] == Permission.REGISTER

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain import repair_workflow as wf
+from app.domain.access import Permission
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.repair import (
     Acceptance,
@@ -25,6 +26,7 @@ from app.domain.repair import (
     RepairVisit,
     Satisfaction,
 )
+from app.domain.voiding import Voiding
 
 T0 = datetime(2026, 11, 20, 9, 30)  # a Friday
 DISPATCHED_AT = T0 + timedelta(minutes=20)
@@ -675,3 +677,15 @@ def test_intake_validation_never_raises_and_speaks_chinese(values: dict[str, str
         wf.register(t)
     except ValidationError as e:
         assert e.errors and all(CHINESE.search(x.message) for x in e.errors)
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_voided_ticket_offers_no_step(stage: str) -> None:
+    t = dataclasses.replace(STAGES[stage](), void=Voiding(LATER, "钱经理", "重复报修"))
+    assert wf.allowed_steps(t) == frozenset()
+
+
+def test_every_step_names_the_permission_it_needs() -> None:
+    assert set(wf.STEP_PERMISSIONS) == set(wf.RepairStep)
+    assert wf.STEP_PERMISSIONS[wf.RepairStep.CORRECT_INTAKE] == Permission.REGISTER
+    assert wf.STEP_PERMISSIONS[wf.RepairStep.DISPATCH] == Permission.HANDLE

@@ -1,5 +1,6 @@
 """投诉登记 list model: the shared lazy register model (ui.models.register_table) with the
-complaint columns, overdue rows red and rows due today amber and bold."""
+complaint columns, overdue rows red, rows due today amber and bold, voided rows grey and struck
+through with 已作废 as their status."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from ui.models.register_table import (
     OVERDUE_COLOR,
     PAGE_SIZE,
     TIME_FORMAT,
+    VOIDED_COLOR,
     Column,
     RegisterTableModel,
     bold_font,
     short_time,
+    struck_font,
 )
 
 __all__ = ["COLUMNS", "ID_ROLE", "ComplaintTableModel", "short_time"]
@@ -63,7 +66,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda r, _now: r.validity or _tr("未判定"),
     ),
     Column(
-        QT_TRANSLATE_NOOP("ComplaintTableModel", "状态"), "status", lambda r, _now: r.status.value
+        QT_TRANSLATE_NOOP("ComplaintTableModel", "状态"), "status", lambda r, _now: r.status_text
     ),
     Column(
         QT_TRANSLATE_NOOP("ComplaintTableModel", "责任部门"),
@@ -105,11 +108,15 @@ class ComplaintTableModel(RegisterTableModel):
 
     # ----- how a row looks
     def foreground(self, row: ComplaintRow) -> QColor | None:
+        if row.voided:
+            return VOIDED_COLOR
         if row.is_overdue(self.now):
             return OVERDUE_COLOR
         return DUE_TODAY_COLOR if row.due_today(self.now) else None
 
     def font(self, row: ComplaintRow) -> QFont | None:
+        if row.voided:
+            return struck_font()
         if row.due_today(self.now) and not row.is_overdue(self.now):
             return bold_font()
         return None
@@ -118,7 +125,9 @@ class ComplaintTableModel(RegisterTableModel):
         overdue, due_today = row.is_overdue(self.now), row.due_today(self.now)
         lines = []
         due = f"{row.reply_due_at:{TIME_FORMAT}}"
-        if overdue:
+        if row.voided:
+            lines.append(_tr("已作废：{reason}").format(reason=row.void_reason))
+        elif overdue:
             lines.append(_tr("已超期：答复期限 {due}，尚未答复").format(due=due))
         elif due_today:
             lines.append(_tr("今日到期：答复期限 {due}，尚未答复").format(due=due))

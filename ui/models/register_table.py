@@ -33,6 +33,7 @@ TAIL_DELAY_MS = 50  # after the first paint, which a zero timer would run ahead 
 MAX_PAGES = 10
 OVERDUE_COLOR = QColor("#c62828")
 DUE_TODAY_COLOR = QColor("#b45f06")
+VOIDED_COLOR = QColor("#9aa0a6")  # 已作废: still listed, greyed and struck through
 ID_ROLE = Qt.ItemDataRole.UserRole
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 _ROOT = QModelIndex()
@@ -61,6 +62,12 @@ def short_time(value: datetime, now: datetime) -> str:
 def bold_font() -> QFont:
     font = QFont()
     font.setBold(True)
+    return font
+
+
+def struck_font() -> QFont:
+    font = QFont()
+    font.setStrikeOut(True)
     return font
 
 

@@ -1,5 +1,6 @@
 """报修维修 list model: the shared lazy register model (ui.models.register_table) with the
-repair columns; a ticket past its 到场 or 完成 limit is red, one due later today amber and bold."""
+repair columns; a ticket past its 到场 or 完成 limit is red, one due later today amber and bold,
+a voided one grey and struck through with 已作废 as its status."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from ui.models.register_table import (
     OVERDUE_COLOR,
     PAGE_SIZE,
     TIME_FORMAT,
+    VOIDED_COLOR,
     Column,
     RegisterTableModel,
     bold_font,
     short_time,
+    struck_font,
 )
 
 CONTEXT = "RepairTableModel"
@@ -59,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP(CONTEXT, "类别"), "category", lambda r, _now: r.category),
     Column(QT_TRANSLATE_NOOP(CONTEXT, "故障描述"), None, lambda r, _now: r.summary),
     Column(QT_TRANSLATE_NOOP(CONTEXT, "紧急程度"), "urgency", lambda r, _now: r.urgency),
-    Column(QT_TRANSLATE_NOOP(CONTEXT, "状态"), "status", lambda r, _now: r.status.value),
+    Column(QT_TRANSLATE_NOOP(CONTEXT, "状态"), "status", lambda r, _now: r.status_text),
     Column(QT_TRANSLATE_NOOP(CONTEXT, "维修人员"), "repairer", lambda r, _now: r.repairer),
     Column(
         QT_TRANSLATE_NOOP(CONTEXT, "到场期限"),
@@ -82,7 +85,7 @@ DEFAULT_SORT = Sort("reported_at", descending=True)
 
 def next_due(row: RepairRow) -> tuple[str, datetime] | None:
     """The limit the ticket is working towards: 到场 until arrived, then 完成."""
-    if row.status == RepairStatus.CLOSED:
+    if row.status == RepairStatus.CLOSED or row.voided:
         return None
     if row.arrived_at is None:
         return _tr("到场"), row.arrive_due_at
@@ -115,16 +118,22 @@ class RepairTableModel(RegisterTableModel):
 
     # ----- how a row looks
     def foreground(self, row: RepairRow) -> QColor | None:
+        if row.voided:
+            return VOIDED_COLOR
         if row.is_overdue(self.now):
             return OVERDUE_COLOR
         return DUE_TODAY_COLOR if self.due_today(row) else None
 
     def font(self, row: RepairRow) -> QFont | None:
+        if row.voided:
+            return struck_font()
         return bold_font() if self.due_today(row) and not row.is_overdue(self.now) else None
 
     def tooltip(self, row: RepairRow, column: int) -> str | None:
         lines = []
-        if row.is_overdue(self.now):
+        if row.voided:
+            lines.append(_tr("已作废：{reason}").format(reason=row.void_reason))
+        elif row.is_overdue(self.now):
             late = []
             if row.arrived_at is None and row.arrive_due_at < self.now:
                 late.append(_tr("到场期限 {at}").format(at=f"{row.arrive_due_at:{TIME_FORMAT}}"))

@@ -65,6 +65,19 @@ def escalate(tab, complaint):
     return RaiseTransferDialog(tab.escalation, tab.reference, complaint, tab)
 
 
+def void(tab, complaint):
+    from ui.dialogs.void_record import VoidRecordDialog, complaint_lines
+
+    return VoidRecordDialog(
+        tab.complaints.void,
+        complaint,
+        complaint_lines(complaint),
+        tab,
+        kind=tab.tr("投诉"),
+        now=tab.complaints.now,
+    )
+
+
 DIALOG_FACTORIES = {
     "new": new_intake,
     "intake": correct_intake,
@@ -75,4 +88,5 @@ DIALOG_FACTORIES = {
     "visit": return_visit,
     "review": review,
     "escalate": escalate,
+    "void": void,
 }

@@ -16,6 +16,7 @@ VIEW_LABELS = {
     QuickView.OVERDUE: QT_TRANSLATE_NOOP("ComplaintFilterBar", "已超期"),
     QuickView.AWAITING_VISIT: QT_TRANSLATE_NOOP("ComplaintFilterBar", "待回访"),
     QuickView.ESCALATED: QT_TRANSLATE_NOOP("ComplaintFilterBar", "已升级"),
+    QuickView.VOIDED: QT_TRANSLATE_NOOP("ComplaintFilterBar", "已作废"),
 }
 FIELDS = (
     ChoiceField(

@@ -3,6 +3,8 @@
 The buttons open the step dialogs (ui/dialogs); a dialog makes the service call itself on
 accept, then this tab announces `changed("complaints")` and every listening view reloads.
 The shape (list, filters, buttons, detail) is the shared register tab (ui.tabs.register_tab).
+A button shows only to a user who may use it: a 前台 sees 新登记, 修改登记 (their own drafts)
+and 打印; the handler the steps; only a manager 审核 and 作废.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
+from app.domain.access import Permission
 from app.domain.complaint import Complaint, Status
-from app.domain.complaint_workflow import allowed_steps
+from app.domain.complaint_workflow import STEP_PERMISSIONS
 from app.domain.errors import ValidationError, WorkflowError
 from app.domain.listing import ComplaintFilter, QuickView
 from ui import desktop
@@ -38,7 +41,14 @@ ACTIONS = (
     ("review", QT_TRANSLATE_NOOP("ComplaintsTab", "审核"), None),
     ("to_repair", QT_TRANSLATE_NOOP("ComplaintsTab", "转维修"), None),
     ("print", QT_TRANSLATE_NOOP("ComplaintsTab", "打印记录表"), QKeySequence.StandardKey.Print),
+    ("void", QT_TRANSLATE_NOOP("ComplaintsTab", "作废"), None),
 )
+ACTION_PERMISSIONS = {step.value: p for step, p in STEP_PERMISSIONS.items()} | {
+    "new": Permission.REGISTER,
+    "to_repair": Permission.HANDLE,
+    "print": Permission.PRINT,
+    "void": Permission.VOID,
+}
 # Typical cell texts: the columns start wide enough for them (no whole-table measuring).
 COLUMN_SAMPLES = (
     "TS2026-00000",
@@ -56,16 +66,10 @@ COLUMN_SAMPLES = (
 )
 
 
-def allowed_actions(c: Complaint | None) -> set[str]:
-    """Which buttons fit where the record stands: the workflow's own rules, plus 新登记/打印."""
-    if c is None:
-        return {"new"}
-    return {"new", "print"} | {step.value for step in allowed_steps(c)}
-
-
 class ComplaintsTab(RegisterTab):
     tr_context = "ComplaintsTab"
     ACTIONS = ACTIONS
+    ACTION_PERMISSIONS = ACTION_PERMISSIONS
     COLUMN_SAMPLES = COLUMN_SAMPLES
     TABLE_NAME = "complaintTable"
 
@@ -84,14 +88,13 @@ class ComplaintsTab(RegisterTab):
         super().__init__(bus, parent)
         self.complaints, self.escalation = complaints, escalation
         self.reference, self.printing, self.repairs = reference, printing, repairs
+        self.session = complaints.session
         self.prints_dir = prints_dir or Path(tempfile.gettempdir()) / "EstateOffice-prints"
         self.dialog_factories = dict(DIALOG_FACTORIES)
         self.direct_actions = {"print": self.print_record, "to_repair": self.to_repair}
-        self.setup(
-            ComplaintTableModel(complaints, self),
-            ComplaintFilterBar(self),
-            ComplaintDetailPanel(complaints, escalation, self, repairs=repairs),
-        )
+        detail = ComplaintDetailPanel(complaints, escalation, self, repairs=repairs)
+        detail.set_history_source(complaints.history)
+        self.setup(ComplaintTableModel(complaints, self), ComplaintFilterBar(self), detail)
         self.filters.set_choices(reference.departments(), reference.categories())
         self.refresh()
 
@@ -103,11 +106,17 @@ class ComplaintsTab(RegisterTab):
         return self.selected_record()  # type: ignore[no-any-return]
 
     def allowed_actions(self, record: Complaint | None) -> set[str]:
-        allowed = allowed_actions(record)
-        if self.printing is None:
-            allowed.discard("print")
-        if self.repairs is not None and record is not None and record.status != Status.CLOSED:
-            allowed.add("to_repair")
+        """What fits where the record stands: its steps the user may take (the service says),
+        and 打印, 转维修 and 作废 while it is not voided."""
+        if record is None:
+            return {"new"}
+        allowed = {"new"} | {step.value for step in self.complaints.allowed_steps(record)}
+        if record.void is None:
+            allowed.add("void")
+            if self.printing is not None:
+                allowed.add("print")
+            if self.repairs is not None and record.status != Status.CLOSED:
+                allowed.add("to_repair")
         return allowed
 
     def view_counts(self) -> dict[QuickView, int]:

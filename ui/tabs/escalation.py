@@ -1,6 +1,7 @@
 """升级与工作安排 tab: the 工作传签单 and 工作安排通知单 registers, the selected one in full,
 and the next actions on it (§7.2.8-9). Writes go through the dialogs (which call
-EscalationService); afterwards the tab announces "escalation" and "complaints" on the bus."""
+EscalationService); afterwards the tab announces "escalation" and "complaints" on the bus.
+A button shows only to a user who may use it (作废: a manager); voided forms stay listed, grey."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.access import Permission
 from app.domain.escalation import notice_steps, sheet_steps
 from app.paths import DataDir
 from ui.dialogs import transfer_sheet as sheets
 from ui.dialogs import work_notice as notices
+from ui.dialogs.void_record import VoidRecordDialog, notice_lines, sheet_lines
 from ui.tabs.escalation_detail import notice_html, sheet_html
 from ui.widgets.tables import read_only_table
 
@@ -40,6 +43,14 @@ if TYPE_CHECKING:
 
 SHEET = "sheet"
 NOTICE = "notice"
+VOIDED_COLOR = QColor("#9aa0a6")
+# what a user must hold to see each button (the service checks it again)
+BUTTON_PERMISSIONS = {
+    "print_sheet": Permission.PRINT,
+    "print_notice": Permission.PRINT,
+    "void_sheet": Permission.VOID,
+    "void_notice": Permission.VOID,
+}
 
 
 def open_pdf(path: Path) -> None:
@@ -105,6 +116,7 @@ class EscalationTab(QWidget):
             ("issue", self.tr("签发通知单"), self.issue_from_sheet),
             ("complete", self.tr("办结"), self.complete_sheet),
             ("print_sheet", self.tr("打印"), self.print_selected),
+            ("void_sheet", self.tr("作废"), self.void_selected),
         ]
         notice_buttons = [
             ("new_notice", self.tr("新通知单（日常检查）"), self.new_notice),
@@ -112,6 +124,7 @@ class EscalationTab(QWidget):
             ("complete_notice", self.tr("完成"), self.complete_notice),
             ("accept_notice", self.tr("验收"), self.accept_notice),
             ("print_notice", self.tr("打印"), self.print_selected),
+            ("void_notice", self.tr("作废"), self.void_selected),
         ]
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self._group(self.tr("工作传签单"), self.sheets, sheet_buttons))
@@ -157,15 +170,17 @@ class EscalationTab(QWidget):
             self.select(*keep)
         self._show()
 
-    def _fill(self, table: QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
+    def _fill(self, table: QTableWidget, rows: list[tuple[int, list[str], bool]]) -> None:
         table.blockSignals(True)
         table.clearSelection()
         table.setRowCount(len(rows))
-        for r, (record_id, cells) in enumerate(rows):
+        for r, (record_id, cells, voided) in enumerate(rows):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, record_id)
                 item.setToolTip(text)
+                if voided:
+                    item.setForeground(VOIDED_COLOR)
                 table.setItem(r, c, item)
         table.blockSignals(False)
 
@@ -212,12 +227,17 @@ class EscalationTab(QWidget):
         steps = {s.value for s in sheet_steps(sheet)} if sheet is not None else set()
         steps |= {s.value for s in notice_steps(notice)} if notice is not None else set()
         steps.add("new_notice")
-        if sheet is not None:
-            steps.add("print_sheet")
-        if notice is not None:
-            steps.add("print_notice")
+        if sheet is not None and sheet.void is None:
+            steps |= {"print_sheet", "void_sheet"}
+        if notice is not None and notice.void is None:
+            steps |= {"print_notice", "void_notice"}
         for key, button in self.action_buttons.items():
-            button.setEnabled(key in steps)
+            button.setVisible(self.permitted(key))
+            button.setEnabled(key in steps and self.permitted(key))
+
+    def permitted(self, key: str) -> bool:
+        """The user holds what the button asks for (otherwise it is hidden)."""
+        return self.escalation.session.can(BUTTON_PERMISSIONS.get(key, Permission.ESCALATE))
 
     # ----- actions: each opens its dialog; the dialog makes the service call
     def sign_level(self) -> None:
@@ -255,6 +275,18 @@ class EscalationTab(QWidget):
     def accept_notice(self) -> None:
         self._run(
             lambda r: notices.AcceptNoticeDialog(self.escalation, r, self, reference=self.reference)
+        )
+
+    def void_selected(self) -> None:
+        """作废 the selected sheet or notice (it stays listed, as 已作废)."""
+        if self.selected is None:
+            return
+        if self.selected[0] == SHEET:
+            void, lines, kind = self.escalation.void_sheet, sheet_lines, self.tr("工作传签单")
+        else:
+            void, lines, kind = self.escalation.void_notice, notice_lines, self.tr("工作安排通知单")
+        self._run(
+            lambda r: VoidRecordDialog(void, r, lines(r), self, kind=kind, now=self.escalation.now)
         )
 
     def _run(
@@ -315,34 +347,43 @@ def _day(value: object) -> str:
     return str(value or "")[:10]
 
 
-def _sheet_row(r: dict[str, Any]) -> tuple[int, list[str]]:
+def _sheet_row(r: dict[str, Any]) -> tuple[int, list[str], bool]:
     state = (
-        _tr("已办结")
+        _tr("已作废")
+        if r.get("voided_at")
+        else _tr("已办结")
         if r.get("completed_on")
         else _tr("签署中")
         if r.get("last_level")
         else _tr("待签署")
     )
-    return r["id"], [
-        r["no"],
-        _day(r["raised_on"]),
-        r["subject"] or "",
-        r.get("complaint_no") or "",
-        r.get("last_level") or "—",
-        state,
-    ]
+    return (
+        r["id"],
+        [
+            r["no"],
+            _day(r["raised_on"]),
+            r["subject"] or "",
+            r.get("complaint_no") or "",
+            r.get("last_level") or "—",
+            state,
+        ],
+        bool(r.get("voided_at")),
+    )
 
 
-def _notice_row(r: dict[str, Any]) -> tuple[int, list[str]]:
+def _notice_row(r: dict[str, Any]) -> tuple[int, list[str], bool]:
     source = (
         _tr("传签单 %1").replace("%1", r["transfer_no"]) if r.get("transfer_no") else r["source"]
     )
     state = (
-        _tr("已验收")
+        _tr("已作废")
+        if r.get("voided_at")
+        else _tr("已验收")
         if r.get("accepted_on")
         else _tr("已完成")
         if r.get("completed_at")
         else _tr("未完成")
     )
     content = " ".join(str(r.get("content") or "").split())
-    return r["id"], [r["no"], _day(r["issued_on"]), r["to_dept"] or "", content, source, state]
+    cells = [r["no"], _day(r["issued_on"]), r["to_dept"] or "", content, source, state]
+    return r["id"], cells, bool(r.get("voided_at"))

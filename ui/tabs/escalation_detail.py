@@ -1,6 +1,6 @@
 """The detail view of a 工作传签单 or 工作安排通知单: every box of the paper form in its order,
 as HTML for a QTextBrowser. Each level's box (意见/签名/日期) is shown; unused levels stay as
-empty boxes, as on paper."""
+empty boxes, as on paper. A voided one says so on top: who voided it, when and why."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.escalation import LEVEL_ORDER, TransferSheet, WorkNotice
+from app.domain.voiding import Voiding
 
 CSS = (
     "<style>"
@@ -18,6 +19,7 @@ CSS = (
     "td { border: 1px solid #c9ced6; padding: 4px 8px; vertical-align: top; }"
     "td.k { background: #f3f5f8; white-space: nowrap; width: 96px; }"
     "td.blank { color: #9aa0a6; }"
+    ".void { color: #c62828; font-weight: bold; }"
     "</style>"
 )
 
@@ -48,7 +50,7 @@ def _rows(pairs: list[tuple[str, object]]) -> str:
 def sheet_html(s: TransferSheet) -> str:
     """工作传签单 as on paper: head, the level boxes lowest first, the result."""
     title = _tr("工作传签单") + f" {html.escape(s.no)}"
-    state = _tr("已办结") if not s.is_open else _tr("办理中")
+    state = _tr("已作废") if s.void else _tr("已办结") if not s.is_open else _tr("办理中")
     head = _rows(
         [
             (_tr("日期"), s.raised_on),
@@ -85,7 +87,7 @@ def sheet_html(s: TransferSheet) -> str:
         ]
     )
     return (
-        f"{CSS}<h3>{title}　<small>{state}</small></h3>"
+        f"{CSS}{_void(s.void)}<h3>{title}　<small>{state}</small></h3>"
         f"<table width='100%'>{head}{boxes}{tail}</table>"
     )
 
@@ -116,11 +118,25 @@ def notice_html(n: WorkNotice) -> str:
     )
     title = _tr("工作安排通知单") + f" {html.escape(n.no)}"
     return (
-        f"{CSS}<h3>{title}　<small>{notice_state(n)}</small></h3><table width='100%'>{rows}</table>"
+        f"{CSS}{_void(n.void)}<h3>{title}　<small>{notice_state(n)}</small></h3>"
+        f"<table width='100%'>{rows}</table>"
+    )
+
+
+def _void(v: Voiding | None) -> str:
+    """已作废 on top of the form: by whom, when and why."""
+    if v is None:
+        return ""
+    head = _tr("已作废") + f"（{v.by or '—'} {v.at:%Y-%m-%d %H:%M}）"
+    return (
+        f"<p class='void'>{html.escape(head)}</p>"
+        f"<table><tr><td class='k'>{_tr('作废原因')}</td><td>{_v(v.reason)}</td></tr></table><br>"
     )
 
 
 def notice_state(n: WorkNotice) -> str:
+    if n.void:
+        return _tr("已作废")
     if n.accepted_on:
         return _tr("已验收")
     if n.completed_at:

@@ -3,15 +3,20 @@ a row of workflow buttons enabled by where the selected record stands, the recor
 beside the list, and dialogs that make the service call themselves on accept.
 
 A register subclasses :class:`RegisterTab`, sets ``ACTIONS`` (key, button text, shortcut),
-``COLUMN_SAMPLES`` (typical cell texts that size the columns; None for the one that stretches)
-and ``tr_context``, builds its model, filter bar and detail panel, then calls :meth:`setup`.
-It answers the hooks: :meth:`get_record`, :meth:`allowed_actions`, :meth:`view_counts`,
+``ACTION_PERMISSIONS`` (what a user must hold to see a button at all), ``COLUMN_SAMPLES``
+(typical cell texts that size the columns; None for the one that stretches) and
+``tr_context``, sets ``session`` (its service's), builds its model, filter bar and detail
+panel, then calls :meth:`setup`. It answers the hooks: :meth:`get_record`,
+:meth:`allowed_actions` (what fits the record and, for the steps, the user), :meth:`view_counts`,
 :meth:`announce` and, for buttons that open no dialog, ``direct_actions``.
+
+The services check every permission themselves; the tab only hides what the user may not do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer, Signal
@@ -28,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.access import Permission
 from ui import desktop
 
 REFRESH_MS = 60_000  # deadlines pass while the list is open
 Action = tuple[str, str, Any]  # (key, QT_TRANSLATE_NOOP text, shortcut or None)
-SPACED_ACTIONS = ("print",)  # set apart from the workflow steps
+SPACED_ACTIONS = ("print", "void")  # set apart from the workflow steps
 
 
 class RegisterTab(QWidget):
@@ -40,6 +46,7 @@ class RegisterTab(QWidget):
 
     tr_context = "RegisterTab"
     ACTIONS: tuple[Action, ...] = ()
+    ACTION_PERMISSIONS: dict[str, Permission] = {}
     COLUMN_SAMPLES: tuple[str | None, ...] = ()
     TABLE_NAME = "registerTable"
     DOUBLE_CLICK = ("intake", "print")  # the first enabled of these opens on a double click
@@ -50,6 +57,7 @@ class RegisterTab(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.dialog_factories: dict[str, Callable[[Any, Any], Any]] = {}
         self.direct_actions: dict[str, Callable[[], bool]] = {}
+        self.session: Any = None  # the signed-in user's Session (None: every button shows)
 
     def setup(self, model, filters, detail) -> None:
         """Lay out the tab around its model, filter bar and detail panel, and fill it."""
@@ -63,7 +71,22 @@ class RegisterTab(QWidget):
         self.bus.changed.connect(self._on_changed)
         self._refresh_timer = QTimer(self, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._hidden_at: float | None = None
+
+    # ----- time passes while the list is on screen
+    def showEvent(self, event) -> None:
+        """Re-read a list left hidden past a refresh, then keep it fresh while shown."""
+        super().showEvent(event)
+        if self._hidden_at is not None and monotonic() - self._hidden_at > REFRESH_MS / 1000:
+            self.refresh()
+        self._hidden_at = None
         self._refresh_timer.start()
+
+    def hideEvent(self, event) -> None:
+        """A hidden (or closed) tab reads nothing on a timer."""
+        super().hideEvent(event)
+        self._refresh_timer.stop()
+        self._hidden_at = monotonic()
 
     # ----- the hooks
     def get_record(self, record_id: int) -> Any:
@@ -114,16 +137,24 @@ class RegisterTab(QWidget):
         self.model.set_filter(self.filters.current_filter())
         self._show_selected()
 
+    def permitted(self, key: str) -> bool:
+        """The user holds what the button asks for (a button they may never use is hidden)."""
+        permission = self.ACTION_PERMISSIONS.get(key)
+        return permission is None or self.session is None or self.session.can(permission)
+
     def _show_selected(self) -> None:
         record = self.selected_record()
         self.detail.show_record(record)
         allowed = self.allowed_actions(record)
         for key, button in self.buttons.items():
-            button.setEnabled(key in allowed)
+            button.setVisible(self.permitted(key))
+            button.setEnabled(key in allowed and self.permitted(key))
 
     # ----- actions
     def run_action(self, key: str) -> bool:
         """Open the dialog for `key` on the selected record; True when it was accepted."""
+        if not self.permitted(key):
+            return False
         if key in self.direct_actions:
             return self.direct_actions[key]()
         record = None if key == "new" else self.selected_record()

@@ -56,6 +56,19 @@ def return_visit(tab, ticket):
     return RepairVisitDialog(tab.repairs, tab.reference, ticket, tab)
 
 
+def void(tab, ticket):
+    from ui.dialogs.void_record import VoidRecordDialog, ticket_lines
+
+    return VoidRecordDialog(
+        tab.repairs.void,
+        ticket,
+        ticket_lines(ticket),
+        tab,
+        kind=tab.tr("维修单"),
+        now=tab.repairs.now,
+    )
+
+
 DIALOG_FACTORIES = {
     "new": new_intake,
     "intake": correct_intake,
@@ -65,4 +78,5 @@ DIALOG_FACTORIES = {
     "complete": complete,
     "accept": accept,
     "visit": return_visit,
+    "void": void,
 }

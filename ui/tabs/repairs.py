@@ -1,8 +1,9 @@
 """报修维修 tab: filter bar, the lazy repair list, the selected ticket, the workflow buttons.
 
 The same shape as 投诉登记 (ui.tabs.register_tab). The buttons follow
-``RepairService.allowed_steps``; a dialog makes the service call itself on accept, then this
-tab announces `changed("repairs")` and every listening view reloads.
+``RepairService.allowed_steps`` (where the ticket stands and what the user may do); a dialog
+makes the service call itself on accept, then this tab announces `changed("repairs")` and
+every listening view reloads. Only a manager sees 作废.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 
+from app.domain.access import Permission
 from app.domain.errors import ValidationError, WorkflowError
 from app.domain.repair import RepairTicket
 from app.domain.repair_listing import RepairFilter, RepairView
+from app.domain.repair_workflow import STEP_PERMISSIONS
 from ui import desktop
 from ui.models.repair_table import RepairTableModel
 from ui.tabs.register_tab import RegisterTab
@@ -35,7 +38,13 @@ ACTIONS = (
     ("accept", QT_TRANSLATE_NOOP(CONTEXT, "验收"), None),
     ("visit", QT_TRANSLATE_NOOP(CONTEXT, "回访"), None),
     ("print", QT_TRANSLATE_NOOP(CONTEXT, "打印派工单"), QKeySequence.StandardKey.Print),
+    ("void", QT_TRANSLATE_NOOP(CONTEXT, "作废"), None),
 )
+ACTION_PERMISSIONS = {step.value: p for step, p in STEP_PERMISSIONS.items()} | {
+    "new": Permission.REGISTER,
+    "print": Permission.PRINT,
+    "void": Permission.VOID,
+}
 COLUMN_SAMPLES = (
     "WX2026-00000",
     "2025-11-20 ",
@@ -57,6 +66,7 @@ REPAIRER_DEPARTMENT_HINT = "维修"  # staff of a department named so are offere
 class RepairsTab(RegisterTab):
     tr_context = CONTEXT
     ACTIONS = ACTIONS
+    ACTION_PERMISSIONS = ACTION_PERMISSIONS
     COLUMN_SAMPLES = COLUMN_SAMPLES
     TABLE_NAME = "repairTable"
 
@@ -74,14 +84,13 @@ class RepairsTab(RegisterTab):
         super().__init__(bus, parent)
         self.repairs, self.repair_reference = repairs, repair_reference
         self.reference, self.printing = reference, printing
+        self.session = repairs.session
         self.prints_dir = prints_dir or Path(tempfile.gettempdir()) / "EstateOffice-prints"
         self.dialog_factories = dict(DIALOG_FACTORIES)
         self.direct_actions = {"print": self.print_work_order}
-        self.setup(
-            RepairTableModel(repairs, self),
-            RepairFilterBar(self),
-            RepairDetailPanel(repairs, repair_reference, self),
-        )
+        detail = RepairDetailPanel(repairs, repair_reference, self)
+        detail.set_history_source(repairs.history)
+        self.setup(RepairTableModel(repairs, self), RepairFilterBar(self), detail)
         self._fill_choices()
         self.refresh()
 
@@ -96,8 +105,10 @@ class RepairsTab(RegisterTab):
         if t is None:
             return {"new"}
         allowed = {"new"} | {str(step.value) for step in self.repairs.allowed_steps(t)}
-        if self.printing is not None:
-            allowed.add("print")
+        if t.void is None:
+            allowed.add("void")
+            if self.printing is not None:
+                allowed.add("print")
         return allowed
 
     def view_counts(self) -> dict[RepairView, int]:

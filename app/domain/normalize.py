@@ -143,6 +143,8 @@ def normalize_phone(s: str) -> str:
     text = _clean(s)
     if not text:
         return ""
+    if "*" in text:
+        raise ValueError(f"联系电话格式不对：{_shown(s)} 是隐去中间数字的号码，请填写完整号码")
     extension = ""
     m = _EXTENSION.search(text)
     if m is not None:

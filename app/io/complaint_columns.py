@@ -145,9 +145,10 @@ def opinion_text(c: Complaint) -> str:
 
 
 def export_values(
-    c: Complaint, due_at: datetime, on_time: bool | None, phone: Callable[[str], str] = lambda p: p
+    c: Complaint, due_at: datetime, on_time: bool | None, phone: Callable[[str], str]
 ) -> list[object]:
-    """One exported row: COLUMNS then COMPUTED_COLUMNS."""
+    """One exported row: COLUMNS then COMPUTED_COLUMNS; `phone` says how 联系电话 is shown
+    (masked or whole, see app/services/exporting.py)."""
 
     def v(e: StrEnum | None) -> str:
         return "" if e is None else e.value

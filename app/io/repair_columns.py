@@ -167,8 +167,9 @@ def export_values(
     arrive_due: datetime,
     complete_due: datetime,
     late: bool,
-    phone: Callable[[str], str] = str,
+    phone: Callable[[str], str],
 ) -> list[object]:
+    """One exported row: COLUMNS then COMPUTED_COLUMNS; `phone` says how 联系电话 is shown."""
     a, v = t.acceptance, t.visit
     return [
         t.no,

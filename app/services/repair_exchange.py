@@ -13,8 +13,8 @@ from app.domain.errors import FieldError
 from app.domain.repair import RepairTicket
 from app.domain.repair_rules import is_late
 from app.io import repair_columns as cols
-from app.io.tabular import write_table
 from app.services.complaints import ComplaintService
+from app.services.exporting import PhoneShown, write_export
 from app.services.importing import (
     BeforeWrite,
     ImportFailedError,
@@ -119,10 +119,24 @@ class RepairExchange:
         return len(parsed)
 
     @requires(Permission.EXPORT)
-    def export_file(self, path: Path, ids: Sequence[int] | None = None) -> int:
-        return write_table(path, cols.COLUMNS + cols.COMPUTED_COLUMNS, self._rows(ids))
+    def export_file(
+        self, path: Path, ids: Sequence[int] | None = None, *, unmasked: bool = False
+    ) -> int:
+        """Write the tickets with 到场/完成期限, 是否超时 and 是否返修 added.
 
-    def _rows(self, ids: Sequence[int] | None) -> Iterator[list[object]]:
+        Phones are masked (138****5678) unless `unmasked`, which needs Permission.UNMASK and is
+        noted in the audit trail (see app/services/exporting.py)."""
+        return write_export(
+            self.session,
+            self.database,
+            path,
+            cols.COLUMNS + cols.COMPUTED_COLUMNS,
+            lambda phone: self._rows(ids, phone),
+            subject="repairs",
+            unmasked=unmasked,
+        )
+
+    def _rows(self, ids: Sequence[int] | None, phone: PhoneShown) -> Iterator[list[object]]:
         now = self.repairs.now()
         complaint_nos: dict[int, str] = {}
         for t in self.repairs.store.iter_all(ids):
@@ -136,4 +150,5 @@ class RepairExchange:
                 d.arrive_due,
                 d.complete_due,
                 is_late(t, d, now),
+                phone,
             )

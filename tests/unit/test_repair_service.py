@@ -262,13 +262,13 @@ def test_export_import_round_trip(services: Services, tmp_path: Path) -> None:
 
     t = done(
         services,
-        report(services),
+        report(services, phone="13812345678"),
         at=datetime(2026, 11, 20, 15, 0),
         lines=[ChargeLine("PPR水管", Decimal("0.5"), 1250, "米")],
     )
     report(services, description="=cmd|' /C calc'!A0", room="3-2-1202")
     out = tmp_path / "repairs.xlsx"
-    assert services.repair_exchange.export_file(out) == 2
+    assert services.repair_exchange.export_file(out, unmasked=True) == 2  # re-imported below
     rows = read_table(out).rows
     assert rows[0].values["费用合计(元)"] == "6.25" and rows[0].values["是否返修"] == "否"
     assert rows[1].values["故障描述"] == "=cmd|' /C calc'!A0"
@@ -277,6 +277,7 @@ def test_export_import_round_trip(services: Services, tmp_path: Path) -> None:
         assert other.repair_exchange.import_file(out).imported == 2
         back = other.repairs.get_by_no(t.no)
         assert (back.status, back.total_fen, back.repairer) == (t.status, 625, "孙师傅")
+        assert back.phone == "13812345678"  # whole, since the export was unmasked
     finally:
         other.close()
 

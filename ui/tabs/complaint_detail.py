@@ -22,7 +22,8 @@ from ui.tabs.record_detail import (
 
 
 class ComplaintDetailPanel(RecordDetailPanel):
-    """Read-only; `show_complaint(None)` clears it."""
+    """Read-only; `show_complaint(None)` clears it. The phone shows masked (138****5678) to a
+    user without the right to see whole numbers (Session.show_phone)."""
 
     tr_context = "ComplaintDetailPanel"
     EMPTY_HINT = QT_TRANSLATE_NOOP("ComplaintDetailPanel", "在列表中选择一条投诉查看详情")
@@ -66,7 +67,7 @@ class ComplaintDetailPanel(RecordDetailPanel):
                 (tr("登记时间"), escape(when(c.received_at))),
                 (tr("投诉人"), escape(c.complainant)),
                 (tr("房号"), escape(c.room)),
-                (tr("联系电话"), escape(c.phone)),
+                (tr("联系电话"), escape(self._complaints.session.show_phone(c.phone))),
                 (tr("投诉方式"), escape(c.channel.value)),
                 (tr("类别"), escape(c.category)),
                 (tr("程度"), escape(f"{c.severity.value}、{c.urgency.value}")),
@@ -81,7 +82,9 @@ class ComplaintDetailPanel(RecordDetailPanel):
     def _deadline(self, c: Complaint) -> str:
         due = self._complaints.deadline(c)
         text = escape(f"{due.due_at:{TIME}}（{due.rule}）")
-        if is_overdue(due.due_at, c.replied_at, self._complaints.now()):
+        # a voided complaint is out of the office's work: its open deadline no longer runs
+        now = c.void.at if c.void else self._complaints.now()
+        if is_overdue(due.due_at, c.replied_at, now):
             text = f'<span class="late">{text} {escape(self.tr("已超期"))}</span>'
         if due.estimated:
             text += '<br><span class="warn">{}</span>'.format(
@@ -131,11 +134,12 @@ class ComplaintDetailPanel(RecordDetailPanel):
             return ""
         texts = []
         for s in sheets:
-            state = (
-                self.tr("办结")
-                if not s.is_open
-                else (s.levels[-1].level.value if s.levels else self.tr("待签署"))
-            )
+            if s.void is not None:
+                state = self.tr("已作废")
+            elif not s.is_open:
+                state = self.tr("办结")
+            else:
+                state = s.levels[-1].level.value if s.levels else self.tr("待签署")
             texts.append(f"{s.no} {s.raised_on:%Y-%m-%d} {s.subject}（{state}）")
         return section(self.tr("工作传签单"), lines(texts))
 
@@ -145,7 +149,7 @@ class ComplaintDetailPanel(RecordDetailPanel):
         if not tickets:
             return ""
         texts = [
-            f"{t.no} {t.status.value}"
+            f"{t.no} {self.tr('已作废') if t.void else t.status.value}"
             + (f"（{t.repairer}）" if t.repairer else "")
             + (f" {self.tr('完成')} {when(t.completed_at)}" if t.completed_at else "")
             for t in tickets

@@ -23,6 +23,9 @@ from ui.widgets.charge_lines import format_quantity
 
 
 class RepairDetailPanel(RecordDetailPanel):
+    """Read-only; the phone shows masked (138****5678) to a user without the right to see
+    whole numbers (Session.show_phone)."""
+
     tr_context = "RepairDetailPanel"
     EMPTY_HINT = QT_TRANSLATE_NOOP("RepairDetailPanel", "在列表中选择一张维修单查看详情")
     OBJECT_NAME = "repairDetail"
@@ -91,7 +94,7 @@ class RepairDetailPanel(RecordDetailPanel):
                 (tr("报修人"), escape(t.reporter)),
                 (tr("房号"), escape(t.room)),
                 (tr("位置/设施"), escape(t.location)),
-                (tr("联系电话"), escape(t.phone)),
+                (tr("联系电话"), escape(self._repairs.session.show_phone(t.phone))),
                 (tr("报修方式"), escape(t.channel.value)),
                 (tr("类别"), escape(t.category)),
                 (tr("紧急程度"), escape(t.urgency.value)),
@@ -103,7 +106,8 @@ class RepairDetailPanel(RecordDetailPanel):
         )
 
     def _deadlines(self, t: RepairTicket, d: RepairDeadlines) -> str:
-        now = self._repairs.now()
+        # a voided ticket is out of the office's work: its open limits no longer run
+        now = t.void.at if t.void else self._repairs.now()
         arrive_late, complete_late = timeliness(t, d, now)
         pairs = [
             (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from argon2 import PasswordHasher
 
@@ -25,7 +24,9 @@ from app.services.reference import OfficeSettings, ReferenceService
 from app.services.repair_exchange import RepairExchange
 from app.services.repair_reference import RepairReferenceService
 from app.services.repairs import RepairService
+from app.services.retention import RetentionService
 from app.services.session import Session
+from app.services.settings import SystemSettings, stored_second_folder
 from app.store.reference import Household, StaffMember
 
 __all__ = [
@@ -62,6 +63,8 @@ class Services:
     repair_reference: RepairReferenceService
     repair_exchange: RepairExchange
     backups: BackupService
+    settings: SystemSettings
+    retention: RetentionService
 
     def close(self) -> None:
         self.database.close()
@@ -85,7 +88,11 @@ def open_services(
     complaints = ComplaintService(database, calendar, clock, session=session)
     escalation = EscalationService(database, complaints, clock, session=session)
     backups = BackupService(
-        database, data_dir, clock, session=session, second_folder=_second_folder(reference)
+        database,
+        data_dir,
+        clock,
+        session=session,
+        second_folder=stored_second_folder(reference.store),
     )
 
     def before_import() -> None:
@@ -114,13 +121,6 @@ def open_services(
             database, repairs, complaints, before_import, session=session
         ),
         backups=backups,
+        settings=SystemSettings(database, reference.store, backups, session=session),
+        retention=RetentionService(database, session, clock),
     )
-
-
-SECOND_BACKUP_FOLDER = "backup_second_folder"
-
-
-def _second_folder(reference: ReferenceService) -> Path | None:
-    """The office's second backup folder (e.g. a USB drive), when one is set."""
-    folder = reference.store.setting(SECOND_BACKUP_FOLDER)
-    return Path(folder) if folder else None

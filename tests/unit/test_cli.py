@@ -1,21 +1,49 @@
-"""The command line, as a scheduled job or a supervisor would run it."""
+"""The command line, as a scheduled job or a supervisor would run it.
+
+Every test here runs as the office's administrator, who is also 主任 and so holds every
+permission, signed in from the environment like a scheduled job (test_cli_accounts.py covers
+who may do what, and signing in).
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import app.services
 from app.cli import main
 from app.db.connection import Database
 from app.db.migrations import SCHEMA_VERSION
+from app.domain.retention import ANONYMISED_NAME
+from app.paths import DataDir
+from app.services import open_services
+from tests.accounts_support import FAST_HASHER, signed_in
+from tests.unit.test_retention import closed_complaint
+
+ADMIN, PASSWORD = "王主任", "office-pass-1"
 
 
 def run(tmp_path: Path, *args: str) -> int:
     return main(["--data-dir", str(tmp_path / "data"), *args])
+
+
+@pytest.fixture(autouse=True)
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data folder set up with `setup`, its administrator signed in from the environment.
+    In-process, argon2 runs with cheap parameters (the subprocess test uses the real ones)."""
+    monkeypatch.setattr(app.services, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.delenv("ESTATE_OFFICE_USER", raising=False)
+    monkeypatch.setenv("ESTATE_OFFICE_PASSWORD", PASSWORD)
+    assert run(tmp_path, "setup", "--admin", ADMIN, "--role", "manager") == 0
+    monkeypatch.setenv("ESTATE_OFFICE_USER", ADMIN)
 
 
 @pytest.fixture
@@ -76,7 +104,6 @@ def test_print_needs_a_number_or_blank(tmp_path: Path) -> None:
 
 
 def test_newer_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "data").mkdir()
     db = Database(tmp_path / "data" / "estate.db")
     db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
@@ -91,7 +118,7 @@ def test_python_dash_m_app_runs_the_command_line(tmp_path: Path, complaints_csv:
             "-m",
             "app",
             "--data-dir",
-            str(tmp_path / "d"),
+            str(tmp_path / "data"),
             "import",
             "complaints",
             str(complaints_csv),
@@ -100,6 +127,7 @@ def test_python_dash_m_app_runs_the_command_line(tmp_path: Path, complaints_csv:
         text=True,
         timeout=120,
         check=False,
+        env=os.environ | {"ESTATE_OFFICE_USER": ADMIN, "ESTATE_OFFICE_PASSWORD": PASSWORD},
     )
     assert done.returncode == 0, done.stderr
     assert "已导入 1 条" in done.stdout
@@ -155,9 +183,7 @@ def test_a_second_copy_on_the_same_folder_is_refused(
 ) -> None:
     from app.db.guard import InstanceLock
 
-    folder = tmp_path / "data"
-    folder.mkdir()
-    with InstanceLock(folder):
+    with InstanceLock(tmp_path / "data"):
         assert run(tmp_path, "import", "complaints", str(complaints_csv)) == 1
         assert run(tmp_path, "check") == 1
     assert "本程序已在运行" in capsys.readouterr().err
@@ -178,3 +204,27 @@ def test_a_network_share_is_refused(
     )
     assert run(tmp_path, "export", "complaints", "-o", str(tmp_path / "x.csv")) == 1
     assert "网络共享" in capsys.readouterr().err
+
+
+def test_retention_previews_then_anonymises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = signed_in(open_services(DataDir(tmp_path / "data"), hasher=FAST_HASHER))
+    try:
+        closed_complaint(services, datetime(2020, 3, 2, 10, 0))
+    finally:
+        services.close()
+    assert run(tmp_path, "retention") == 0
+    assert "之前办结的记录：将匿名化投诉 1 条、维修 0 条（仅预览" in capsys.readouterr().out
+    assert run(tmp_path, "retention", "--years", "1", "--run") == 1
+    assert "保存期限至少 2 年" in capsys.readouterr().err
+    assert run(tmp_path, "retention", "--years", "3", "--run") == 0
+    out = capsys.readouterr().out
+    assert "保存期限已改为 3 年" in out and "保存期限 3 年" in out and "已匿名化投诉 1 条" in out
+    uri = (tmp_path / "data" / "estate.db").resolve().as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        assert conn.execute("SELECT complainant, phone FROM complaints").fetchall() == [
+            (ANONYMISED_NAME, "")
+        ]
+    assert run(tmp_path, "retention", "--run") == 0
+    assert "已匿名化投诉 0 条" in capsys.readouterr().out

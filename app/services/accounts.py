@@ -8,6 +8,7 @@ after FREE_ATTEMPTS in a row it is locked for a delay that doubles with each fur
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -52,20 +53,20 @@ class AccountService:
     @open_to_anyone
     def sign_in(self, name: str, password: str) -> User:
         """Check the password and start the session; count a failure against the account."""
-        name = name.strip()
+        name = rules.normalize_name(name)
         user = self.store.by_name(name)
         now = self.clock()
         if user is None or not user.active:
-            self._verify_dummy(password)
+            self._verify_dummy(_typed(password))
             raise SignInError("用户名或密码不对")
         if user.locked_until is not None and user.locked_until > now:
             raise SignInError(
-                f"账户“{name}”因多次输错密码已锁定，请在 {user.locked_until:%H:%M} 之后再试，"
-                "或请主管解锁"
+                f"账户“{name}”因多次输错密码已锁定，请在 {_when(user.locked_until, now)} 之后"
+                "再试，或请主管解锁"
             )
         stored = self.store.password_hash(user.id)
         try:
-            self.hasher.verify(stored, password)
+            self.hasher.verify(stored, _typed(password))
         except (VerificationError, InvalidHashError):
             failures = user.failed_logins + 1
             until = rules.locked_until(failures, now)
@@ -73,7 +74,7 @@ class AccountService:
                 self.store.update(user.id, now, failed_logins=failures, locked_until=until)
             if until is not None:
                 raise SignInError(
-                    f"密码连续输错 {failures} 次，账户已锁定到 {until:%H:%M}，或请主管解锁"
+                    f"密码连续输错 {failures} 次，账户已锁定到 {_when(until, now)}，或请主管解锁"
                 ) from None
             left = rules.FREE_ATTEMPTS - failures
             raise SignInError(f"用户名或密码不对（再错 {left + 1} 次将锁定账户）") from None
@@ -95,7 +96,7 @@ class AccountService:
     def sign_out(self) -> None:
         self.session.end()
 
-    def _verify_dummy(self, password: str) -> None:
+    def _verify_dummy(self, password: bytes) -> None:
         """Take as long for an unknown name as for a wrong password."""
         self.hasher.hash(password)
 
@@ -140,7 +141,7 @@ class AccountService:
     def change_own_password(self, old: str, new: str) -> None:
         user = self._get(self.session.name)
         try:
-            self.hasher.verify(self.store.password_hash(user.id), old)
+            self.hasher.verify(self.store.password_hash(user.id), _typed(old))
         except (VerificationError, InvalidHashError):
             raise ValidationError([FieldError("old_password", "原密码不对")]) from None
         self._check_password(new, user.name)
@@ -153,7 +154,7 @@ class AccountService:
 
     # ----- helpers
     def _create(self, name: str, password: str, roles: frozenset[Role]) -> User:
-        name = name.strip()
+        name = rules.normalize_name(name)
         errors = [e for e in (rules.name_problem(name),) if e is not None]
         if not roles:
             errors.append(FieldError("roles", "至少选择一个角色"))
@@ -176,7 +177,7 @@ class AccountService:
             raise ValidationError([problem])
 
     def _get(self, name: str) -> User:
-        user = self.store.by_name(name.strip())
+        user = self.store.by_name(rules.normalize_name(name))
         if user is None:
             raise WorkflowError(f"没有名为“{name}”的用户")
         return user
@@ -196,3 +197,16 @@ class AccountService:
         if self.session.user is not None and updated.id == self.session.user.id:
             self.session.start(updated)
         return updated
+
+
+def _typed(password: str) -> bytes:
+    """A typed password as the bytes to check. Text that is not valid Unicode (a lone
+    surrogate, e.g. from an environment variable holding other bytes) matches no password
+    instead of failing to encode."""
+    return password.encode("utf-8", "surrogatepass")
+
+
+def _when(until: datetime, now: datetime) -> str:
+    """The end of a lock as the user reads it: the time, and the day when it is not today."""
+    day = "" if until.date() == now.date() else f"{until.month}月{until.day}日 "
+    return f"{day}{until:%H:%M}"

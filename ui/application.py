@@ -1,25 +1,42 @@
-"""Starting the window: the Qt application, font, style sheet, services and main window."""
+"""Starting the window: the Qt application, font, style sheet, services, signing in and the
+main window; then 注销/切换用户 and 从备份恢复, which each end one signed-in window and begin
+another."""
 
 from __future__ import annotations
 
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import APP_NAME, DataDir, resource_path
 from app.services import (
     AlreadyRunningError,
     LocationRefusedError,
+    Services,
     open_guard,
     open_services,
 )
+from app.services.backups import HealthReport
+from ui import startup
 from ui.fonts import install_app_font
 from ui.main_window import MainWindow
 from ui.signals import ChangeBus
 from ui.startup import ScheduledBackups, recover_if_damaged
+
+log = logging.getLogger(__name__)
 
 STYLE_SHEET = "style.qss"
 DISPLAY_NAME = "物业管理处办公系统"
@@ -90,26 +107,134 @@ def run(data_dir: DataDir) -> int:
                 QCoreApplication.translate("application", "数据文件夹"),
                 guard.location.message,
             )
-        return _run_guarded(app, data_dir)
+        return _run_guarded(app, data_dir, guard.health)
     finally:
         guard.close()
 
 
-def _run_guarded(app: QApplication, data_dir: DataDir) -> int:
-    if not recover_if_damaged(data_dir, datetime.now()):
+def _run_guarded(app: QApplication, data_dir: DataDir, health: HealthReport) -> int:
+    # the guard has just checked the file: recovery reuses its result instead of reading again
+    if not recover_if_damaged(data_dir, datetime.now(), health):
         return 1
-    try:
-        services = open_services(data_dir)
-    except Exception as e:  # DatabaseTooNewError, OSError, a damaged file: say so, exit 1
-        logging.getLogger(__name__).exception("cannot open %s", data_dir.root)
-        _tell_cannot_open(data_dir, e)
+    services = _open_services(data_dir)
+    if services is None:
         return 1
+    desk = Desk(app, data_dir, services)
+    quits_by_itself = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # the desk decides: 注销 closes a window, not the app
     try:
-        bus = ChangeBus()
-        window = build_main_window(services, bus)
-        ScheduledBackups(services.backups, window)
-        window.show()
+        if not desk.start():
+            return 0  # 退出 at sign-in
         return int(app.exec())
     finally:
+        app.setQuitOnLastWindowClosed(quits_by_itself)
+        desk.close_window()
         QThreadPool.globalInstance().waitForDone()  # a backup in progress finishes first
-        services.close()
+        desk.services.close()
+
+
+def open_window(services: Services, *, show: bool = True) -> MainWindow:
+    """The signed-in user's main window with its change bus and the scheduled backups."""
+    bus = ChangeBus()
+    window = build_main_window(services, bus)
+    bus.setParent(window)
+    ScheduledBackups(services.backups, window)
+    if show:
+        window.show()
+    return window
+
+
+def _open_services(data_dir: DataDir) -> Services | None:
+    try:
+        return open_services(data_dir)
+    except Exception as e:  # DatabaseTooNewError, OSError, a damaged file: say so
+        log.exception("cannot open %s", data_dir.root)
+        _tell_cannot_open(data_dir, e)
+        return None
+
+
+class Desk(QObject):
+    """One run of the program, a signed-in window at a time.
+
+    注销/切换用户 signs the user out, closes their window and, after the next sign-in, opens a
+    new one with that user's tabs and menus. 恢复 closes the database, restores the backup,
+    reopens it and asks for a sign-in (the restored file has its own users). Closing the
+    window ends the program; so does 退出 at the sign-in.
+    """
+
+    def __init__(self, app: QApplication, data_dir: DataDir, services: Services) -> None:
+        super().__init__()
+        self.app, self.data_dir, self.services = app, data_dir, services
+        self.window: MainWindow | None = None
+
+    def start(self) -> bool:
+        """Sign in and show the window; False when the user chose to quit."""
+        if not startup.sign_in(self.services.accounts):
+            return False
+        window = open_window(self.services, show=False)
+        # Queued: the window that asked is deleted by the slot, so the slot runs after its
+        # menu action or button has returned.
+        queued = Qt.ConnectionType.QueuedConnection
+        window.sign_out_requested.connect(self.sign_out, queued)
+        window.restore_requested.connect(self.restore, queued)
+        window.closed.connect(lambda: self._closed(window))
+        self.window = window
+        window.show()
+        return True
+
+    def sign_out(self) -> None:
+        self.close_window()
+        self.services.accounts.sign_out()
+        self._sign_in_again()
+
+    def restore(self, backup: Path) -> None:
+        self.close_window()
+        QThreadPool.globalInstance().waitForDone()
+        self.services.close()
+        try:
+            result = self.services.backups.restore(backup)
+        except Exception as e:  # BackupError, OSError: the database was left as it was
+            log.exception("restore from %s failed", backup)
+            _tell(
+                QMessageBox.Icon.Warning,
+                _tr("恢复失败"),
+                _tr("恢复没有完成，数据库没有改动。\n\n原因：{error}").format(error=e),
+            )
+        else:
+            _tell(
+                QMessageBox.Icon.Information,
+                _tr("恢复完成"),
+                "\n".join(result.lines()) + "\n\n" + _tr("请重新登录。"),
+            )
+        services = _open_services(self.data_dir)
+        if services is None:
+            self.app.quit()
+            return
+        self.services = services
+        self._sign_in_again()
+
+    def _sign_in_again(self) -> None:
+        if not self.start():
+            self.app.quit()
+
+    def close_window(self) -> None:
+        """Close and delete the window now: its tabs' timers must not query a closed database."""
+        window, self.window = self.window, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+            QCoreApplication.sendPostedEvents(window, QEvent.Type.DeferredDelete)
+
+    def _closed(self, window: MainWindow) -> None:
+        if window is self.window:  # closed by the user (×, 文件 → 退出), not by the desk
+            self.app.quit()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("application", text)
+
+
+def _tell(icon: QMessageBox.Icon, title: str, text: str) -> None:
+    box = QMessageBox(icon, title, text)
+    box.addButton(_tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()

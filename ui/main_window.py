@@ -1,20 +1,31 @@
-"""The main window: tabs from a registry, the 文件/帮助 menus and the status bar.
+"""The main window: tabs from a registry, the 文件/账户/帮助 menus and the status bar.
 
-A new register adds one line to TABS: (title, factory(services, bus) -> widget).
+A new register adds one line to TABS: (title, factory(services, bus) -> widget, permissions);
+the tab is built only for a user holding one of the permissions (none listed: everyone). Menu
+entries the user may not use are left out too; the services refuse them all the same.
+
+基础资料 and 维修资料 are for those who maintain them (EDIT_REFERENCE): the household register
+there shows whole phone numbers, which 前台 and 投诉处理人 see masked elsewhere.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QTabWidget
 
+from app.domain.access import Permission, roles_text
 from ui import desktop, file_actions
+from ui.dialogs.change_password import ChangePasswordDialog
 from ui.tabs.complaints import ComplaintsTab
 from ui.tabs.escalation import EscalationTab
 from ui.tabs.reference import ReferenceTab
 from ui.tabs.repair_reference import RepairReferenceTab
 from ui.tabs.repairs import RepairsTab
+from ui.tabs.system import SystemPage
+from ui.tabs.users import UsersPage
+
+P = Permission
 
 
 def _complaints_tab(s, bus):
@@ -51,12 +62,22 @@ def _repair_reference_tab(s, bus):
     return RepairReferenceTab(s.repair_reference, s.reference, bus)
 
 
+def _users_tab(s, bus):
+    return UsersPage(s.accounts, bus, now=s.complaints.now)
+
+
+def _system_tab(s, bus):
+    return SystemPage(s.settings, s.retention, s.backups, bus)
+
+
 TABS = [
-    (QT_TRANSLATE_NOOP("MainWindow", "投诉登记"), _complaints_tab),
-    (QT_TRANSLATE_NOOP("MainWindow", "报修维修"), _repairs_tab),
-    (QT_TRANSLATE_NOOP("MainWindow", "传签与通知"), _escalation_tab),
-    (QT_TRANSLATE_NOOP("MainWindow", "基础资料"), _reference_tab),
-    (QT_TRANSLATE_NOOP("MainWindow", "维修资料"), _repair_reference_tab),
+    (QT_TRANSLATE_NOOP("MainWindow", "投诉登记"), _complaints_tab, ()),
+    (QT_TRANSLATE_NOOP("MainWindow", "报修维修"), _repairs_tab, ()),
+    (QT_TRANSLATE_NOOP("MainWindow", "传签与通知"), _escalation_tab, ()),
+    (QT_TRANSLATE_NOOP("MainWindow", "基础资料"), _reference_tab, (P.EDIT_REFERENCE,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "维修资料"), _repair_reference_tab, (P.EDIT_REFERENCE,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "用户管理"), _users_tab, (P.USERS, P.UNLOCK)),
+    (QT_TRANSLATE_NOOP("MainWindow", "系统设置"), _system_tab, (P.SETTINGS, P.RESTORE)),
 ]
 # (menu text, file name, PrintService method): blank forms for the front desk
 BLANK_FORMS = (
@@ -73,17 +94,29 @@ def unknown_calendar_years(services) -> list[int]:
 
 
 class MainWindow(QMainWindow):
+    """The window of one signed-in user; 注销 and 恢复 are carried out by the application
+    (ui/application.py), which closes this window and opens a new one after signing in."""
+
+    sign_out_requested = Signal()
+    restore_requested = Signal(object)  # the backup file (Path) to restore
+    closed = Signal()
+
     def __init__(self, services, bus, parent=None) -> None:
         super().__init__(parent)
         self.services, self.bus = services, bus
+        self.session = services.session
         self.tabs = QTabWidget(documentMode=True, objectName="mainTabs")
         self.tab_widgets: dict[str, object] = {}
-        for title, factory in TABS:
+        for title, factory, needs in TABS:
+            if needs and not any(self.session.can(p) for p in needs):
+                continue
             widget = factory(services, bus)
             self.tabs.addTab(widget, QCoreApplication.translate("MainWindow", title))
             self.tab_widgets[title] = widget
             if hasattr(widget, "status_message"):
                 widget.status_message.connect(self.statusBar().showMessage)
+            if hasattr(widget, "restore_requested"):
+                widget.restore_requested.connect(self.restore_requested)
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()
@@ -111,18 +144,10 @@ class MainWindow(QMainWindow):
     def _export(self, exchange, title: str, stem: str) -> bool:
         folder = self.services.data_dir.exports
         suggested = folder / f"{stem}-{self.services.complaints.now():%Y%m%d}.xlsx"
-        path = file_actions.choose_export_file(self, title, suggested)
-        if path is None:
+        done = file_actions.run_export(self, exchange, title, suggested)
+        if done is None:
             return False
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            count = exchange.export_file(path)
-        except (OSError, ValueError) as e:
-            desktop.show_error(self, self.tr("导出失败：{error}").format(error=e))
-            return False
-        self.statusBar().showMessage(
-            self.tr("已导出 {count} 条记录到 {path}").format(count=count, path=path)
-        )
+        self.statusBar().showMessage(done)
         return True
 
     def print_blank(self, method: str, file_name: str) -> bool:
@@ -136,6 +161,17 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(self.tr("已保存 {path}").format(path=path))
         return True
+
+    def change_password(self) -> bool:
+        dialog = ChangePasswordDialog(self.services.accounts, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.statusBar().showMessage(self.tr("密码已修改，下次登录请用新密码"))
+        return True
+
+    def sign_out(self) -> None:
+        """注销: the application signs this user out and asks who signs in next."""
+        self.sign_out_requested.emit()
 
     def about(self) -> None:
         desktop.show_message(
@@ -158,9 +194,26 @@ class MainWindow(QMainWindow):
         )
         self.calendar_warning.setVisible(bool(years))
 
+    def update_user(self) -> None:
+        user = self.session.user
+        self.user_label.setText(
+            self.tr("当前用户：{name}（{roles}）").format(
+                name=user.name, roles=roles_text(user.roles)
+            )
+            if user
+            else self.tr("未登录")
+        )
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
+
     def _on_changed(self, kind: str) -> None:
         if kind == "settings":
             self._update_title()
+        if kind == "users":
+            self.update_user()
         if kind in ("complaints", "calendar", "reference"):
             self.update_calendar_warning()
 
@@ -178,28 +231,35 @@ class MainWindow(QMainWindow):
     # ----- building
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        for text, slot in (
-            (self.tr("导入住户登记…"), self.import_households),
-            (self.tr("导入投诉…"), self.import_complaints),
-            (self.tr("导出投诉…"), self.export_complaints),
-            (self.tr("导入报修…"), self.import_repairs),
-            (self.tr("导出报修…"), self.export_repairs),
+        for text, slot, needs in (
+            (self.tr("导入住户登记…"), self.import_households, P.IMPORT),
+            (self.tr("导入投诉…"), self.import_complaints, P.IMPORT),
+            (self.tr("导出投诉…"), self.export_complaints, P.EXPORT),
+            (self.tr("导入报修…"), self.import_repairs, P.IMPORT),
+            (self.tr("导出报修…"), self.export_repairs, P.EXPORT),
         ):
-            file_menu.addAction(text, slot)
+            if self.session.can(needs):
+                file_menu.addAction(text, slot)
+        if self.session.can(P.PRINT):
+            file_menu.addSeparator()
+            self._add_blank_forms(file_menu.addMenu(self.tr("打印空白表单")))
         file_menu.addSeparator()
-        blank = file_menu.addMenu(self.tr("打印空白表单"))
+        quit_action = QAction(self.tr("退出"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        account_menu = self.menuBar().addMenu(self.tr("账户(&A)"))
+        account_menu.addAction(self.tr("修改密码…"), self.change_password)
+        account_menu.addAction(self.tr("注销/切换用户…"), self.sign_out)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.tr("关于"), self.about)
+
+    def _add_blank_forms(self, blank) -> None:
         blank.setEnabled(self.services.printing is not None)
         for title, file_name, method in BLANK_FORMS:
             action = blank.addAction(QCoreApplication.translate("MainWindow", title))
             action.triggered.connect(
                 lambda _checked=False, m=method, f=file_name: self.print_blank(m, f)
             )
-        file_menu.addSeparator()
-        quit_action = QAction(self.tr("退出"), self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
-        help_menu.addAction(self.tr("关于"), self.about)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -209,5 +269,8 @@ class MainWindow(QMainWindow):
             self.tr("数据文件夹：{folder}").format(folder=self.services.data_dir.root),
             objectName="dataFolder",
         )
+        self.user_label = QLabel(objectName="signedInUser")
+        self.update_user()
         bar.addPermanentWidget(self.calendar_warning)
+        bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.folder_label)

@@ -1,5 +1,6 @@
 """What happens before the window opens: a damaged database is set aside and the newest good
-backup offered; while it runs, the daily backup is taken off the UI thread."""
+backup offered, and someone signs in (on a new data folder, after creating the administrator);
+while the window runs, the daily backup is taken off the UI thread."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.paths import DataDir
-from app.services.backups import BackupService, recover_corrupt, restore_file
+from app.services.backups import BackupService, HealthReport, recover_corrupt, restore_file
+from ui.dialogs.first_admin import FirstAdminDialog
+from ui.dialogs.sign_in import SignInDialog
 
 BACKUP_CHECK_MS = 30 * 60 * 1000  # the service itself decides whether one is due (daily)
 
@@ -19,10 +22,13 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("startup", text)
 
 
-def recover_if_damaged(data_dir: DataDir, now: datetime) -> bool:
+def recover_if_damaged(
+    data_dir: DataDir, now: datetime, health: HealthReport | None = None
+) -> bool:
     """True when the app may go on. A damaged file is already set aside (kept, not deleted);
-    the user chooses whether to restore the newest backup that verified."""
-    report = recover_corrupt(data_dir, now)
+    the user chooses whether to restore the newest backup that verified. `health` is the
+    guard's start-up check, when it has just run."""
+    report = recover_corrupt(data_dir, now, health=health)
     if not report.needs_attention:
         return True
     text = "\n".join(report.lines())
@@ -36,6 +42,13 @@ def recover_if_damaged(data_dir: DataDir, now: datetime) -> bool:
         return False
     restore_file(data_dir, report.offer.path, now)
     return True
+
+
+def sign_in(accounts) -> bool:
+    """Someone signs in: on a new data folder by creating the first administrator, else in
+    the sign-in dialog. False when they chose to quit instead."""
+    dialog = FirstAdminDialog(accounts) if accounts.needs_setup() else SignInDialog(accounts)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class _BackupJob(QRunnable):

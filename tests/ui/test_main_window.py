@@ -1,5 +1,5 @@
 """The main window: title, tabs from the registry, menus, imports/exports, blank forms, the
-status bar's data folder and holiday-calendar warning, and start-up failures."""
+status bar's user, data folder and holiday-calendar warning, and start-up failures."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from shiboken6 import Shiboken
 
+from app.domain.access import Role
 from app.domain.complaint import Complaint, Urgency
+from app.services import open_services
 from app.services.reference import OfficeSettings
+from tests.accounts_support import FAST_HASHER, signed_in
 from ui import application, desktop, main_window
+from ui.dialogs.first_admin import FirstAdminDialog
 from ui.file_actions import ImportReportDialog
 from ui.signals import ChangeBus
 
@@ -22,9 +27,20 @@ def bus():
 
 
 @pytest.fixture
-def window(services, bus, qtbot, monkeypatch):
-    w = application.build_main_window(services, bus)
-    qtbot.addWidget(w)
+def windows(services, bus, qtbot):
+    """Builds the signed-in user's window (closed after the test)."""
+
+    def build():
+        w = application.build_main_window(services, bus)
+        qtbot.addWidget(w)
+        return w
+
+    return build
+
+
+@pytest.fixture
+def window(windows):
+    w = windows()
     w.show()
     return w
 
@@ -52,6 +68,7 @@ def test_title_tabs_and_menus(window, services, bus):
             "打印空白表单",
             "退出",
         ],
+        "账户(&A)": ["修改密码…", "注销/切换用户…"],
         "帮助(&H)": ["关于"],
     }
     services.reference.set_office(OfficeSettings("翠湖花园", "翠湖花园物业管理处"))
@@ -66,13 +83,24 @@ def test_tabs_in_order(window):
         "传签与通知",
         "基础资料",
         "维修资料",
+        "用户管理",
+        "系统设置",
     ]
 
 
-def test_status_bar_shows_the_data_folder(window, services):
+def test_status_bar_shows_the_user_and_the_data_folder(window, services):
+    assert window.user_label.text() == (
+        "当前用户：测试员（前台/值班、投诉处理人/部门负责人、管理处主任/经理、管理员）"
+    )
     assert window.folder_label.text() == f"数据文件夹：{services.data_dir.root}"
-    assert window.folder_label.isVisible()
+    assert window.folder_label.isVisible() and window.user_label.isVisible()
     assert not window.calendar_warning.isVisible()
+
+
+def test_the_status_bar_follows_a_change_of_roles(window, services, bus):
+    services.accounts.set_roles("测试员", {Role.ADMIN, Role.CLERK})
+    bus.changed.emit("users")
+    assert window.user_label.text() == "当前用户：测试员（前台/值班、管理员）"
 
 
 def test_status_bar_warns_when_a_deadline_falls_in_an_unpublished_year(window, services, bus):
@@ -144,7 +172,7 @@ def test_households_import_from_the_menu(window, services, tmp_path, monkeypatch
     assert window.tab_widgets["基础资料"].households.count_label.text() == "已登记 1 户"
 
 
-def test_export_writes_the_chosen_file(window, services, tmp_path, monkeypatch):
+def test_export_writes_the_chosen_file(services, tmp_path, monkeypatch, windows):
     services.complaints.register(
         Complaint(
             received_at=datetime(2026, 11, 19, 9, 0),
@@ -153,6 +181,8 @@ def test_export_writes_the_chosen_file(window, services, tmp_path, monkeypatch):
             complainant="张先生",
         )
     )
+    signed_in(services, frozenset({Role.HANDLER}), name="李处理")
+    window = windows()
     target = tmp_path / "导出" / "投诉"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV 文件 (*.csv)")
@@ -204,8 +234,21 @@ def test_run_refuses_a_database_newer_than_the_program(data_dir, monkeypatch, qa
     assert len(shown) == 1 and "数据库版本（999）" in shown[0]
 
 
+def create_admin(dialog) -> int:
+    """The first-start dialog, filled in and saved as the new administrator would."""
+    dialog.name.setText("王管理")
+    dialog.new_password.password.setText("office-2026")
+    dialog.new_password.again.setText("office-2026")
+    dialog.save()
+    return dialog.result()
+
+
 def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
     seen = []
+    monkeypatch.setattr(FirstAdminDialog, "exec", create_admin)
+    monkeypatch.setattr(
+        application, "open_services", lambda d: open_services(d, hasher=FAST_HASHER)
+    )
 
     def fake_exec(self=None):
         windows = [
@@ -213,7 +256,7 @@ def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
             for w in QApplication.topLevelWidgets()
             if isinstance(w, main_window.MainWindow) and w.isVisible()
         ]
-        seen.extend(windows)
+        seen.extend((w, w.windowTitle(), w.user_label.text()) for w in windows)
         for w in windows:
             w.close()
         return 0
@@ -225,13 +268,14 @@ def test_run_builds_and_shows_the_window(data_dir, monkeypatch, qapp):
         assert "QTableView" in qapp.styleSheet()  # resources/style.qss is applied
     finally:
         qapp.setStyleSheet(style)
-    assert len(seen) == 1
-    assert seen[0].windowTitle() == "物业管理处办公系统 — 示例小区"
-    for w in seen:
-        w.deleteLater()
+    [(window, title, user)] = seen
+    assert title == "物业管理处办公系统 — 示例小区"
+    assert user == "当前用户：王管理（管理员）"
+    assert not Shiboken.isValid(window)  # deleted before the database closed
+    assert qapp.quitOnLastWindowClosed()  # put back for the other tests
 
 
-def test_repairs_import_and_export_from_the_menu(window, services, tmp_path, monkeypatch):
+def test_repairs_import_and_export_from_the_menu(window, windows, services, tmp_path, monkeypatch):
     source = tmp_path / "报修.csv"
     source.write_text(
         "报修时间,报修人,房号,类别,故障描述,是否有偿,费用合计(元)\n"
@@ -241,6 +285,8 @@ def test_repairs_import_and_export_from_the_menu(window, services, tmp_path, mon
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
     assert window.import_repairs() is True
     assert window.tab_widgets["报修维修"].model.rowCount() == 1
+    signed_in(services, frozenset({Role.HANDLER}), name="李处理")
+    window = windows()
     target = tmp_path / "导出" / "报修"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV 文件 (*.csv)")

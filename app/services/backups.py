@@ -198,7 +198,9 @@ class BackupService:
             raise BackupError(IN_USE)
         known = self._verified_trail
         trail = known[1] if known is not None and known[0] == _file_key(path) else None
-        return restore_file(self.data_dir, path, self.clock(), trail=trail)
+        return restore_file(
+            self.data_dir, path, self.clock(), trail=trail, actor=self.session.name or "系统"
+        )
 
     @requires(Permission.VIEW)
     def check(self) -> CheckReport:

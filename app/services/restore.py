@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from app.db import audit
 from app.db.backup import copy_pages, fsync_folder
 from app.db.backup_files import (
     BackupError,
@@ -106,6 +107,7 @@ def restore_file(
     now: datetime,
     *,
     trail: tuple[str, ...] | None = None,
+    actor: str = "系统",
 ) -> RestoreResult:
     """Replace the data folder's database with a copy of `backup_path`.
 
@@ -116,6 +118,7 @@ def restore_file(
     and the copy renamed into its place. An older schema is migrated on the next open. A
     broken audit trail does not stop the restore: the result's `trail` says what is wrong
     (pass `trail` when `trail_warnings` of this backup is already known, to skip reading it).
+    The restored file's audit trail gets a `restore` entry naming `actor` and the backup.
     """
     backup_path = Path(backup_path)
     info = read_backup(backup_path)
@@ -133,6 +136,7 @@ def restore_file(
         _check_restored(incoming, info)
         if trail is None:
             trail = trail_warnings(incoming)
+        _note_restore(incoming, backup_path, info, actor, now)
         set_aside = set_aside_current(data_dir, now)
         try:
             os.replace(incoming, database)
@@ -236,6 +240,21 @@ def newest_good_backup(
 def _is_busy(error: sqlite3.Error) -> bool:
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _note_restore(
+    incoming: Path, backup_path: Path, info: BackupInfo, actor: str, now: datetime
+) -> None:
+    """Append who restored which backup to the restored trail (a schema from before the trail
+    gets its baseline when it is migrated on the next open)."""
+    with closing(sqlite3.connect(incoming, isolation_level=None)) as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+            audit.register_functions(conn, actor=lambda: actor, now=lambda: now)
+            details: dict[str, object] = {
+                "from": str(backup_path),
+                "taken_at": f"{info.taken_at:%Y-%m-%d %H:%M}",
+            }
+            audit.note(conn, "restore", "backups", details)
 
 
 def _check_restored(incoming: Path, info: BackupInfo) -> None:

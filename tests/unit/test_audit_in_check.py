@@ -140,6 +140,13 @@ def test_a_backup_with_a_sound_trail_restores_without_a_warning(
     services.close()
     result = backups.restore(path)
     assert not any("审计日志" in line for line in result.lines())
+    # who restored which backup is the restored trail's last entry, and the trail still holds
+    with closing(sqlite3.connect(result.database)) as conn:
+        last = conn.execute(
+            "SELECT actor, action, changes FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    assert last[0] == services.session.name and last[1] == "restore" and path.name in last[2]
+    assert check_database(services.data_dir, clock.now).ok
 
 
 def counts_of_complaints(database: Path) -> int:

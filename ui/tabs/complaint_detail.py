@@ -149,7 +149,7 @@ class ComplaintDetailPanel(RecordDetailPanel):
         if not tickets:
             return ""
         texts = [
-            f"{t.no} {self.tr('已作废') if t.void else t.status.value}"
+            f"{t.no} {t.status_text}"
             + (f"（{t.repairer}）" if t.repairer else "")
             + (f" {self.tr('完成')} {when(t.completed_at)}" if t.completed_at else "")
             for t in tickets

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.complaint import Status
-from app.domain.voiding import VOIDED
+from app.domain.voiding import ShownVoided
 
 
 class QuickView(StrEnum):
@@ -83,7 +83,7 @@ class Sort:
 
 
 @dataclass(frozen=True)
-class ComplaintRow:
+class ComplaintRow(ShownVoided):
     """One line of the complaint list: only what the list shows."""
 
     id: int
@@ -103,14 +103,6 @@ class ComplaintRow:
     escalated: bool
     reopen_count: int
     void_reason: str | None = None  # set once voided (作废): no longer anyone's work
-
-    @property
-    def voided(self) -> bool:
-        return self.void_reason is not None
-
-    @property
-    def status_text(self) -> str:
-        return VOIDED if self.voided else self.status.value
 
     def is_overdue(self, now: datetime) -> bool:
         """Not replied and past the reply deadline (shown red)."""

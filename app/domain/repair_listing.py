@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.repair import RepairStatus
-from app.domain.voiding import VOIDED
+from app.domain.voiding import ShownVoided
 
 
 class RepairView(StrEnum):
@@ -67,7 +67,7 @@ REPAIR_SORT_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class RepairRow:
+class RepairRow(ShownVoided):
     """One line of the repair list."""
 
     id: int
@@ -90,14 +90,6 @@ class RepairRow:
     complaint_no: str
     visit_due_at: datetime | None = None  # 回访 within 1 working day of completion
     void_reason: str | None = None  # set once voided (作废): no longer anyone's work
-
-    @property
-    def voided(self) -> bool:
-        return self.void_reason is not None
-
-    @property
-    def status_text(self) -> str:
-        return VOIDED if self.voided else self.status.value
 
     def is_overdue(self, now: datetime) -> bool:
         """Not arrived or not completed within the 维修时限表's limits, or the 回访 missed its

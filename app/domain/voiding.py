@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from app.domain.errors import FieldError, ValidationError, WorkflowError
 from app.domain.text_checks import MEDIUM, check_text
 
 VOIDED = "已作废"  # how a voided record's status reads in lists and on the record
+
+
+class ShownVoided:
+    """For a list row: whether the record is voided, and the status the list shows."""
+
+    status: StrEnum
+    void_reason: str | None
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
+
+    @property
+    def status_text(self) -> str:
+        return VOIDED if self.voided else self.status.value
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER_KILLS = 25
-IMPORT_ATTEMPTS = 15  # at least 10 of the kills must come before the import finished
+IMPORT_KILLS = 10  # kills that must land before the import finished
+IMPORT_ATTEMPTS = 40  # at most: on a loaded machine a kill aimed early may land late
 IMPORT_ROWS = 2000
 AIMS = ("anywhere", "writing", "commit")  # where an import's kill is aimed, in turn
 WAIT = 60.0  # seconds for any one line before the test gives up
@@ -253,7 +254,12 @@ def test_killed_while_importing_the_register_holds_all_of_the_file_or_none(
     assert batch_and_total(root, 0) == (IMPORT_ROWS, IMPORT_ROWS)
     expected_total, cut_short = IMPORT_ROWS, 0
     outcomes: list[tuple[str, int]] = []  # (where the kill landed, rows stored)
-    for batch in range(1, IMPORT_ATTEMPTS + 1):
+    batch = 0
+    while cut_short < IMPORT_KILLS or not any(
+        aim == "writing" and stored == 0 for aim, stored in outcomes
+    ):
+        batch += 1
+        assert batch <= IMPORT_ATTEMPTS, f"only {cut_short} kills landed before the end"
         pid, began = server.send(f"import {batch} {write_import_file(tmp_path, batch)}")
         aim = AIMS[batch % len(AIMS)]
         seen = [] if aim == "anywhere" else server.read_until(pid, "tx")
@@ -272,11 +278,9 @@ def test_killed_while_importing_the_register_holds_all_of_the_file_or_none(
         expected_total += stored
         assert total == expected_total
         outcomes.append((aim, stored))
-    assert cut_short >= 10
-    assert any(aim == "writing" and stored == 0 for aim, stored in outcomes)  # rolled back
     nothing = sum(1 for _, stored in outcomes if stored == 0)
     print(
-        f"\nimport: {IMPORT_ATTEMPTS} kills, {cut_short} before the import finished: "
-        f"{nothing} left nothing, {IMPORT_ATTEMPTS - nothing} all {IMPORT_ROWS} rows; "
+        f"\nimport: {batch} kills, {cut_short} before the import finished: "
+        f"{nothing} left nothing, {batch - nothing} all {IMPORT_ROWS} rows; "
         f"one import {whole:.2f} s (writing {writing:.2f} s); {time.monotonic() - started:.1f} s"
     )

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--data-dir", type=Path, help="数据文件夹（数据库为 DIR/estate.db）")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="自检：在临时文件夹里登记一条投诉、打印、导出、检查并打开主窗口；全部通过时退出码为 0"
+        "（不动真实数据）",
+    )
     commands = parser.add_subparsers(dest="command", metavar="命令")
     cli_users.add_parsers(commands)
     imp = commands.add_parser("import", help="从 CSV/XLSX 导入（全部成功才写入）")
@@ -98,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir = DataDir(args.data_dir)
+    if args.selftest:
+        return _selftest()
     if args.command is None:
         return _start_window(data_dir)
     if args.command == "print" and bool(args.no) == bool(args.blank):
@@ -210,6 +218,19 @@ def _start_window(data_dir: DataDir) -> int:
     from ui.application import run
 
     return int(run(data_dir))
+
+
+def _selftest() -> int:
+    """app/selftest.py on a temporary folder; the window step builds the real main window."""
+    from app import selftest
+    from ui import application as window
+
+    def open_window(services: Services) -> selftest.Window:
+        window.make_application()
+        bus = window.ChangeBus()  # type: ignore[attr-defined]  # ui.signals, through ui.application
+        return window.build_main_window(services, bus)
+
+    return EXIT_OK if selftest.run(open_window) else EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, help="数据文件夹（数据库为 DIR/estate.db）")
     parser.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="测量启动：打开窗口，投诉列表首次显示后打印 startup_ms=毫秒数 并退出（基准测试用）",
+    )
+    parser.add_argument(
+        "--bare", action="store_true", help="与 --startup-probe 一起：只测一个空白 Qt 窗口"
+    )
+    parser.add_argument(
         "--selftest",
         action="store_true",
         help="自检：在临时文件夹里登记一条投诉、打印、导出、检查并打开主窗口；全部通过时退出码为 0"
@@ -106,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = DataDir(args.data_dir)
     if args.selftest:
         return _selftest()
+    if args.startup_probe:
+        from ui.application import startup_probe
+
+        return int(startup_probe(data_dir, bare=args.bare))
     if args.command is None:
         return _start_window(data_dir)
     if args.command == "print" and bool(args.no) == bool(args.blank):

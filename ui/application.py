@@ -144,6 +144,13 @@ def open_window(services: Services, *, show: bool = True) -> MainWindow:
     return window
 
 
+def startup_probe(data_dir: DataDir, *, bare: bool = False) -> int:
+    """`estate-office --startup-probe [--bare]` (ui/startup_probe.py)."""
+    from ui import startup_probe as probe
+
+    return probe.bare() if bare else probe.full(data_dir)
+
+
 def _open_services(data_dir: DataDir) -> Services | None:
     try:
         return open_services(data_dir)

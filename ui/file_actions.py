@@ -3,6 +3,10 @@
 An import is all or nothing (app.services.importing): when it fails, the report naming every
 bad row is shown in a dialog with a read-only text box, and nothing has been written.
 
+Both run behind a progress dialog with 取消 (ui/jobs.py): an export on a worker thread, an import
+on the UI thread (the database takes writes only there), which stays responsive between rows.
+A cancelled import writes nothing; a cancelled export leaves no file.
+
 An export hides the middle of each phone number (138****5678). A user who may see whole numbers
 (管理处主任/经理) gets a save dialog with the box 导出完整电话（记入审计日志）, unticked; the
 message after the export says which it was.
@@ -30,7 +34,8 @@ from PySide6.QtWidgets import (
 from app.domain.access import Permission
 from app.services import StorageError
 from app.services.importing import ImportFailedError
-from ui import desktop
+from app.services.progress import JobCancelled
+from ui import desktop, jobs
 
 XLSX, CSV = ".xlsx", ".csv"
 
@@ -125,9 +130,22 @@ def run_export(parent: QWidget | None, exchange, title: str, suggested: Path) ->
     choice = choose_export_file(parent, title, suggested, offer_whole_phones=may_unmask)
     if choice is None:
         return None
+    # an export of whole numbers notes itself in the audit trail: a write, so on this thread
+    off_thread = not choice.whole_phones
     try:
         choice.path.parent.mkdir(parents=True, exist_ok=True)
-        count = exchange.export_file(choice.path, unmasked=choice.whole_phones)
+        count = jobs.run_job(
+            parent,
+            title,
+            _tr("正在导出到 {name}").format(name=choice.path.name),
+            lambda progress: exchange.export_file(
+                choice.path, unmasked=choice.whole_phones, progress=progress
+            ),
+            off_thread=off_thread,
+        )
+    except JobCancelled:
+        desktop.show_message(parent, title, _tr("已取消导出，没有写入文件。"))
+        return None
     except (OSError, ValueError, StorageError) as e:
         desktop.show_error(parent, _tr("导出失败：{error}").format(error=e))
         return None
@@ -162,9 +180,20 @@ class ImportReportDialog(QDialog):
 
 
 def run_import(parent: QWidget | None, importer, path: Path):
-    """Import `path` with `importer` (exchange or households); the report, or None on failure."""
+    """Import `path` with `importer` (exchange or households); the report, or None on failure
+    or when cancelled."""
     try:
-        report = importer.import_file(path)
+        report = jobs.run_job(
+            parent,
+            _tr("导入"),
+            _tr("正在导入 {name}：逐行检查，全部无误后写入").format(name=path.name),
+            lambda progress: importer.import_file(path, progress=progress),
+            off_thread=False,
+            counts=False,  # rows checked, then records written: the bar only
+        )
+    except JobCancelled:
+        desktop.show_message(parent, _tr("导入"), _tr("已取消导入，没有写入任何记录。"))
+        return None
     except ImportFailedError as e:
         dialog = ImportReportDialog(e.report.summary(), parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -9,11 +9,12 @@ never consulted, so a form prints the same on every PC.
 from __future__ import annotations
 
 import threading
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from typing import TYPE_CHECKING
 
 from app.paths import FONT_FILE, resource_path
+
+if TYPE_CHECKING:  # reportlab loads when the first form is printed, not with the program
+    from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_NAME = "WQYMicroHei"
 MISSING = "□"  # printed for a character the font cannot draw (an emoji, a rare 汉字)
@@ -27,6 +28,9 @@ def _load() -> TTFont:
     if _font is None:
         with _lock:
             if _font is None:
+                from reportlab.pdfbase import pdfmetrics
+                from reportlab.pdfbase.ttfonts import TTFont
+
                 path = resource_path(FONT_FILE)
                 if not path.is_file():
                     raise FileNotFoundError(f"打印字体文件缺失：{path}")

@@ -17,13 +17,13 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TypeAlias
-
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject as TextObject
+from typing import TYPE_CHECKING, TypeAlias
 
 from app.forms.fonts import drawable, font_name
+
+if TYPE_CHECKING:  # reportlab loads when the first form is printed, not with the program
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.textobject import PDFTextObject as TextObject
 
 FONT_SIZE = 10.5  # 五号, the usual size of Chinese office forms
 TICK = "✓"
@@ -151,6 +151,8 @@ _TOKEN = re.compile(
 @lru_cache(maxsize=8192)
 def width_of(text: str, size: float = FONT_SIZE) -> float:
     """Advance width in points (cached: most words are a single, oft-repeated 汉字)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     return float(stringWidth(text, font_name(), size))
 
 

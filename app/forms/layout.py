@@ -12,14 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-
 from app.forms.inline import Line, Signature, Value, text_tokens, tokens, width_of, wrap
 
-PAGE_WIDTH: float = A4[0]
-PAGE_HEIGHT: float = A4[1]
-MARGIN: float = 15 * mm
+MM = 72.0 / 2.54 * 0.1  # reportlab's mm, computed as it does (reportlab loads only to print)
+PAGE_WIDTH: float = 210 * MM  # A4
+PAGE_HEIGHT: float = 297 * MM
+MARGIN: float = 15 * MM
 GRID_LEFT = MARGIN
 GRID_RIGHT = PAGE_WIDTH - MARGIN
 GRID_WIDTH = GRID_RIGHT - GRID_LEFT

@@ -26,11 +26,7 @@ import io
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from reportlab import rl_config
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from app.forms.fonts import font_name
 from app.forms.inline import (
@@ -55,6 +51,7 @@ from app.forms.layout import (
     GRID_WIDTH,
     LEADING,
     MARGIN,
+    MM,
     NEXT_TOP,
     PAD_X,
     PAD_Y,
@@ -73,6 +70,9 @@ from app.forms.layout import (
     Table,
     paginate,
 )
+
+if TYPE_CHECKING:  # reportlab loads when the first form is printed, not with the program
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
     "Align",
@@ -113,10 +113,12 @@ class FormHeader:
 
 def render_form(title: str, number: str, header: FormHeader, blocks: Sequence[Block]) -> bytes:
     """Lay the blocks out on A4 pages and return the PDF."""
+    from reportlab.pdfgen.canvas import Canvas
+
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,
-        pagesize=A4,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,  # no timestamps or random ids: the same record gives the same bytes
         pageCompression=1,
         initialFontName=font_name(),  # else reportlab references Helvetica on every page
@@ -145,6 +147,8 @@ def _save_binary(canvas: Canvas) -> None:
     """Save with plain Flate page streams: reportlab's default ASCII85 layer only adds a
     quarter to their size and a few milliseconds. The switch is global, so it is held
     only while this document is written."""
+    from reportlab import rl_config
+
     with _a85_lock:
         before = rl_config.useA85
         rl_config.useA85 = 0
@@ -170,7 +174,7 @@ def _centred(canvas: Canvas, text: str, baseline: float, size: float, bold: bool
 
 
 def _draw_number(canvas: Canvas, number: str, baseline: float) -> None:
-    line = wrap(tokens(("编号：", number or Blank(width=34 * mm))), GRID_WIDTH)[0]
+    line = wrap(tokens(("编号：", number or Blank(width=34 * MM))), GRID_WIDTH)[0]
     draw_line(canvas, line, GRID_RIGHT - line.width, baseline)
 
 

@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import math
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,13 +32,12 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from app.io.atomic import atomic_file
+
+# openpyxl is imported by the functions that read or write a workbook (it takes a while to
+# load, and the window starts without it). Its ILLEGAL_CHARACTERS_RE and ERROR_CODES:
+_ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 __all__ = [
     "ColumnMap",
@@ -151,6 +151,9 @@ def _read_csv(path: Path) -> Table:
 
 
 def _read_xlsx(path: Path) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except OSError as e:
@@ -273,7 +276,7 @@ def _is_blank(value: object) -> bool:
 
 def _column_label(index: int) -> str:
     """'第 3 列（C 列）' for the 0-based column index 2."""
-    return f"第 {index + 1} 列（{get_column_letter(index + 1)} 列）"
+    return f"第 {index + 1} 列（{column_letter(index + 1)} 列）"
 
 
 def _read_error(path: Path, e: OSError) -> TableError:
@@ -378,6 +381,10 @@ def _plain(value: object) -> object:
 
 
 def _write_xlsx(raw: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    import openpyxl
+    from openpyxl.cell.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     checked = _checked_rows(headers, rows)
@@ -391,7 +398,7 @@ def _write_xlsx(raw: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[o
             break
     for i, header in enumerate(headers):
         width = max([_display_width(header) + 2] + [_display_width(r[i]) for r in sample])
-        letter = get_column_letter(i + 1)
+        letter = column_letter(i + 1)
         ws.column_dimensions[letter].width = min(max(width, _MIN_WIDTH), _MAX_WIDTH) + 2
     ws.freeze_panes = "A2"
 
@@ -423,15 +430,21 @@ def _xlsx_value(value: object) -> object:
         if isinstance(value, float) and not math.isfinite(value):
             return None
         return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = _ILLEGAL_XML.sub("", str(value))
     return text or None
 
 
 def _xlsx_cell(ws: object, value: object) -> object:
     """The value itself when openpyxl infers the right cell, else a styled write-only cell."""
+    if isinstance(value, str) and not (
+        value.startswith(_FORMULA_PREFIXES) or value in _ERROR_VALUES
+    ):
+        return value
+    if not isinstance(value, str | datetime | date | time):
+        return value
+    from openpyxl.cell.cell import WriteOnlyCell
+
     if isinstance(value, str):
-        if not (value.startswith(_FORMULA_PREFIXES) or value in ERROR_CODES):
-            return value
         cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"  # text, never a formula or an error value
         cell.quotePrefix = True  # Excel keeps it text if the user edits the cell
@@ -440,13 +453,20 @@ def _xlsx_cell(ws: object, value: object) -> object:
         number_format = DATETIME_FORMAT
     elif isinstance(value, date):
         number_format = DATE_FORMAT
-    elif isinstance(value, time):
-        number_format = TIME_FORMAT
     else:
-        return value
+        number_format = TIME_FORMAT
     cell = WriteOnlyCell(ws, value)
     cell.number_format = number_format
     return cell
+
+
+def column_letter(number: int) -> str:
+    """Excel's column name for the 1-based column `number`: 1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _display_width(value: object) -> int:

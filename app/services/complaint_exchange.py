@@ -25,6 +25,7 @@ from app.services.importing import (
     open_table,
     row_reader,
 )
+from app.services.progress import Progress, counted
 from app.services.reference import ReferenceService
 from app.services.session import Session, requires
 from app.store import numbering
@@ -66,8 +67,11 @@ class ComplaintExchange:
         self.store = ComplaintStore(database)
 
     @requires(Permission.IMPORT)
-    def import_file(self, path: Path) -> ImportReport:
-        """Check every row, then write all of them in one transaction, or none."""
+    def import_file(self, path: Path, progress: Progress | None = None) -> ImportReport:
+        """Check every row, then write all of them in one transaction, or none.
+
+        `progress` counts the rows checked, then the records written; cancelled
+        (JobCancelled), nothing is written."""
         report = ImportReport(path)
         table, columns = open_table(path, cols.COLUMNS, cols.REQUIRED, report)
         if not any(name in columns for name in cols.WHO):
@@ -76,7 +80,8 @@ class ComplaintExchange:
         categories = self.reference.categories()
         parsed: list[Complaint] = []
         seen_nos: dict[str, int] = {}
-        for row in table.rows:
+        rows = len(table.rows)
+        for row in counted(table.rows, 2 * rows, progress):
             complaint, problems = cols.parse_row(row_reader(columns, row), categories)
             report.problems.extend(RowProblem(row.line, c, m) for c, m in problems)
             if complaint is None:
@@ -87,7 +92,7 @@ class ComplaintExchange:
         if report.problems:
             raise ImportFailedError(report)
         self.before_write()  # a verified backup before the register changes
-        report.imported = self._write(parsed)
+        report.imported = self._write(parsed, progress, checked=rows)
         return report
 
     def _checked(
@@ -106,14 +111,14 @@ class ComplaintExchange:
         )
         return None if problems else c
 
-    def _write(self, parsed: list[Complaint]) -> int:
+    def _write(self, parsed: list[Complaint], progress: Progress | None, *, checked: int) -> int:
         store = self.store
         now = self.complaints.now()
         with self.database.transaction():
             for c in parsed:
                 if c.no:
                     numbering.claim_no(self.database, PREFIX, c.no)
-            for c in parsed:
+            for c in counted(parsed, checked + len(parsed), progress, start=checked):
                 if not c.no:
                     c = dataclasses.replace(
                         c,
@@ -128,13 +133,20 @@ class ComplaintExchange:
 
     @requires(Permission.EXPORT)
     def export_file(
-        self, path: Path, flt: ComplaintFilter | None = None, *, unmasked: bool = False
+        self,
+        path: Path,
+        flt: ComplaintFilter | None = None,
+        *,
+        unmasked: bool = False,
+        progress: Progress | None = None,
     ) -> int:
         """Write the register (or the filtered list) with 答复期限 and 是否按时答复 added.
 
         Phones are masked (138****5678) unless `unmasked`, which needs Permission.UNMASK and is
-        noted in the audit trail (see app/services/exporting.py)."""
+        noted in the audit trail (see app/services/exporting.py). `progress`: see write_export.
+        """
         ids = None if flt is None else self.complaints.list_ids(flt, Sort("received_at", False))
+        total = self.store.count() if ids is None else len(ids)
         return write_export(
             self.session,
             self.database,
@@ -143,6 +155,8 @@ class ComplaintExchange:
             lambda phone: self._rows(ids, phone),
             subject="complaints",
             unmasked=unmasked,
+            total=total,
+            progress=progress,
         )
 
     def _rows(self, ids: Sequence[int] | None, phone: PhoneShown) -> Iterator[list[object]]:

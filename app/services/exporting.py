@@ -15,6 +15,7 @@ from app.db.connection import Database
 from app.domain.access import Permission
 from app.domain.normalize import mask_phone
 from app.io.tabular import write_table
+from app.services.progress import Progress, counted
 from app.services.session import Session
 from app.store.audit_trail import AuditTrail
 
@@ -37,19 +38,22 @@ def write_export(
     *,
     subject: str,
     unmasked: bool,
+    total: int = 0,
+    progress: Progress | None = None,
 ) -> int:
     """Write `rows(phone)` under `columns` to `path`; the number of records written.
 
     `subject` names the register in the audit entry ("complaints", "repairs"). A refused
-    unmasked export raises PermissionDeniedError before anything is written.
+    unmasked export raises PermissionDeniedError before anything is written. `progress` hears
+    of every hundred of the `total` rows; cancelled (JobCancelled), the file is not written.
     """
     if not unmasked:
-        return write_table(path, columns, rows(mask_phone))
+        return write_table(path, columns, counted(rows(mask_phone), total, progress))
     session.require(Permission.UNMASK)
     written = False
     try:
         with database.transaction():
-            count = write_table(path, columns, rows(whole))
+            count = write_table(path, columns, counted(rows(whole), total, progress))
             written = True
             details: dict[str, object] = {
                 "file": str(path),

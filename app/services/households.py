@@ -17,6 +17,7 @@ from app.services.importing import (
     open_table,
     row_reader,
 )
+from app.services.progress import Progress, counted
 from app.services.reference import ReferenceService
 from app.services.session import Session, requires
 from app.store.reference import Household
@@ -40,12 +41,13 @@ class HouseholdImport:
         self.before_write = before_write
 
     @requires(Permission.IMPORT)
-    def import_file(self, path: Path) -> ImportReport:
+    def import_file(self, path: Path, progress: Progress | None = None) -> ImportReport:
+        """All rows or none; `progress` counts the rows checked (cancelled: nothing written)."""
         report = ImportReport(path)
         table, columns = open_table(path, COLUMNS, REQUIRED, report)
         households: list[Household] = []
         seen: dict[str, int] = {}
-        for row in table.rows:
+        for row in counted(table.rows, len(table.rows), progress):
             household, problems = parse_household(row_reader(columns, row))
             report.problems.extend(RowProblem(row.line, c, m) for c, m in problems)
             if household is None:

@@ -11,6 +11,7 @@ from app.domain import repair_workflow as workflow
 from app.domain.access import Permission
 from app.domain.errors import FieldError
 from app.domain.repair import RepairTicket
+from app.domain.repair_listing import RepairFilter
 from app.domain.repair_rules import is_late
 from app.io import repair_columns as cols
 from app.services.complaints import ComplaintService
@@ -25,6 +26,7 @@ from app.services.importing import (
     open_table,
     row_reader,
 )
+from app.services.progress import Progress, counted
 from app.services.repairs import RepairService
 from app.services.session import Session, requires
 from app.store import numbering
@@ -69,13 +71,16 @@ class RepairExchange:
         self.complaints = complaints
 
     @requires(Permission.IMPORT)
-    def import_file(self, path: Path) -> ImportReport:
+    def import_file(self, path: Path, progress: Progress | None = None) -> ImportReport:
+        """Check every row, then write all of them in one transaction, or none (`progress`:
+        as for complaints)."""
         report = ImportReport(path)
         table, columns = open_table(path, cols.COLUMNS, cols.REQUIRED, report)
         categories = self.repairs.reference.categories()
         parsed: list[RepairTicket] = []
         seen: dict[str, int] = {}
-        for row in table.rows:
+        rows = len(table.rows)
+        for row in counted(table.rows, 2 * rows, progress):
             ticket, problems = cols.parse_row(
                 row_reader(columns, row), categories, self.complaints.store.id_for_no
             )
@@ -90,7 +95,7 @@ class RepairExchange:
         if report.problems:
             raise ImportFailedError(report)
         self.before_write()  # a verified backup before the register changes
-        report.imported = self._write(parsed)
+        report.imported = self._write(parsed, progress, checked=rows)
         return report
 
     def _checked(self, t: RepairTicket, line: int, seen: dict[str, int]) -> list[FieldError]:
@@ -103,14 +108,15 @@ class RepairExchange:
                 problems.append(extra)
         return problems
 
-    def _write(self, parsed: list[RepairTicket]) -> int:
+    def _write(self, parsed: list[RepairTicket], progress: Progress | None, *, checked: int) -> int:
         store, now = self.repairs.store, self.repairs.now()
         with self.database.transaction():
             for t in parsed:
                 if t.no:
                     numbering.claim_no(self.database, PREFIX, t.no)
             # oldest first, so a later ticket can be linked to an earlier one as its rework
-            for t in sorted(parsed, key=lambda t: t.reported_at):
+            oldest_first = sorted(parsed, key=lambda t: t.reported_at)
+            for t in counted(oldest_first, checked + len(parsed), progress, start=checked):
                 no = t.no or numbering.next_no(self.database, PREFIX, t.reported_at.year, "repairs")
                 t = dataclasses.replace(t, no=no)
                 t = dataclasses.replace(t, rework_of=self.repairs.rework_of(t))
@@ -120,12 +126,24 @@ class RepairExchange:
 
     @requires(Permission.EXPORT)
     def export_file(
-        self, path: Path, ids: Sequence[int] | None = None, *, unmasked: bool = False
+        self,
+        path: Path,
+        ids: Sequence[int] | None = None,
+        *,
+        unmasked: bool = False,
+        progress: Progress | None = None,
     ) -> int:
         """Write the tickets with 到场/完成期限, 是否超时 and 是否返修 added.
 
         Phones are masked (138****5678) unless `unmasked`, which needs Permission.UNMASK and is
-        noted in the audit trail (see app/services/exporting.py)."""
+        noted in the audit trail (see app/services/exporting.py). `progress`: see write_export.
+        """
+        everything = RepairFilter()
+        total = (
+            len(ids)
+            if ids is not None
+            else self.repairs.store.count(everything, self.repairs.now())
+        )
         return write_export(
             self.session,
             self.database,
@@ -134,6 +152,8 @@ class RepairExchange:
             lambda phone: self._rows(ids, phone),
             subject="repairs",
             unmasked=unmasked,
+            total=total,
+            progress=progress,
         )
 
     def _rows(self, ids: Sequence[int] | None, phone: PhoneShown) -> Iterator[list[object]]:

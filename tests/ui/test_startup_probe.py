@@ -1,0 +1,82 @@
+"""`estate-office --startup-probe [--bare]`, and what the window loads before its first paint.
+
+The probes run as the benchmark runs them: a fresh interpreter, offscreen."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.accounts_support import PASSWORD, TESTER
+from tests.ui.sample_complaints import make_register
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE = re.compile(r"^startup_ms=(\d+\.\d)$")
+HEAVY = ("reportlab", "openpyxl", "pyqtgraph")
+
+
+def run(*args: str, user: str | None = TESTER, password: str = PASSWORD):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("ESTATE_OFFICE_USER", None)
+    env.pop("ESTATE_OFFICE_PASSWORD", None)
+    if user is not None:
+        env.update(ESTATE_OFFICE_USER=user, ESTATE_OFFICE_PASSWORD=password)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def estate(services, data_dir):
+    """A small data folder with 300 complaints; its user 测试员 signs in with PASSWORD."""
+    make_register(services)
+    services.close()
+    return data_dir
+
+
+def test_the_probe_prints_the_time_to_the_complaint_list(estate):
+    done = run("-m", "app", "--data-dir", str(estate.root), "--startup-probe")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and LINE.match(lines[0]), done.stdout
+    assert float(lines[0].split("=")[1]) > 0
+
+
+def test_the_bare_window_is_measured_the_same_way():
+    for args in (("-m", "ui.startup_probe", "--bare"), ("-m", "app", "--startup-probe", "--bare")):
+        done = run(*args, user=None)
+        assert done.returncode == 0, done.stderr
+        assert LINE.match(done.stdout.strip()), done.stdout
+
+
+def test_without_a_user_or_with_a_wrong_password_the_probe_says_so(estate):
+    missing = run("-m", "app", "--data-dir", str(estate.root), "--startup-probe", user=None)
+    assert missing.returncode == 3
+    assert "ESTATE_OFFICE_USER" in missing.stderr and "startup_ms" not in missing.stdout
+    wrong = run("-m", "app", "--data-dir", str(estate.root), "--startup-probe", password="not-it")
+    assert wrong.returncode == 3
+    assert "登录失败" in wrong.stderr and "startup_ms" not in wrong.stdout
+
+
+def test_the_window_opens_without_the_printing_and_spreadsheet_libraries(estate):
+    code = f"""
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from app.paths import DataDir
+from app.services import open_services
+from ui.application import open_window
+services = open_services(DataDir({str(estate.root)!r}))
+services.accounts.sign_in({TESTER!r}, {PASSWORD!r})
+window = open_window(services)
+app.processEvents()
+print(",".join(m for m in {HEAVY!r} if m in sys.modules) or "none")
+"""
+    done = run("-c", code, user=None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "none"

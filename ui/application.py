@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     Qt,
     QThreadPool,
+    QTimer,
     QTranslator,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -24,13 +25,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.paths import APP_NAME, DataDir, resource_path
 from app.services import (
     AlreadyRunningError,
+    HealthReport,
     LocationRefusedError,
     Services,
     open_guard,
     open_services,
 )
-from app.services.backups import HealthReport
 from ui import startup
+from ui.deferred_check import DeferredCheck, tell_damaged
 from ui.fonts import install_app_font
 from ui.main_window import MainWindow
 from ui.signals import ChangeBus
@@ -96,7 +98,7 @@ def run(data_dir: DataDir) -> int:
     app = make_application()
     try:  # one copy per data folder, on this PC's own disk (not a network share)
         data_dir.ensure()
-        guard = open_guard(data_dir.root, data_dir.database)
+        guard = open_guard(data_dir.root, data_dir.database, defer_quick_check=True)
     except (AlreadyRunningError, LocationRefusedError, OSError) as e:
         _tell_cannot_open(data_dir, e)
         return 1
@@ -107,12 +109,18 @@ def run(data_dir: DataDir) -> int:
                 QCoreApplication.translate("application", "数据文件夹"),
                 guard.location.message,
             )
-        return _run_guarded(app, data_dir, guard.health)
+        damaged: list[HealthReport] = []
+        return _run_guarded(app, data_dir, guard.health, damaged)
     finally:
-        guard.close()
+        if damaged:  # keep the marker: the next start checks in full and offers a backup
+            guard.abandon()
+        else:
+            guard.close()
 
 
-def _run_guarded(app: QApplication, data_dir: DataDir, health: HealthReport) -> int:
+def _run_guarded(
+    app: QApplication, data_dir: DataDir, health: HealthReport, damaged: list[HealthReport]
+) -> int:
     # the guard has just checked the file: recovery reuses its result instead of reading again
     if not recover_if_damaged(data_dir, datetime.now(), health):
         return 1
@@ -125,6 +133,10 @@ def _run_guarded(app: QApplication, data_dir: DataDir, health: HealthReport) -> 
     try:
         if not desk.start():
             return 0  # 退出 at sign-in
+        if health.deferred:
+            check = DeferredCheck(data_dir.database, desk)
+            check.done.connect(lambda report: desk.found_damage(report, damaged))
+            QTimer.singleShot(0, check.start)
         return int(app.exec())
     finally:
         app.setQuitOnLastWindowClosed(quits_by_itself)
@@ -188,6 +200,13 @@ class Desk(QObject):
         self.window = window
         window.show()
         return True
+
+    def found_damage(self, report: HealthReport, damaged: list[HealthReport]) -> None:
+        """The deferred quick_check's verdict: on damage, tell the clerk and close."""
+        if report.damage:
+            damaged.append(report)
+            tell_damaged(self.window, report)
+            self.app.quit()
 
     def sign_out(self) -> None:
         self.close_window()

@@ -90,7 +90,7 @@ def full(data_dir: DataDir) -> int:
 
     data_dir.ensure()
     try:
-        guard = open_guard(data_dir.root, data_dir.database)
+        guard = open_guard(data_dir.root, data_dir.database, defer_quick_check=True)
     except (AlreadyRunningError, LocationRefusedError, OSError) as e:
         return _fail(str(e), EXIT_FAILED)
     try:

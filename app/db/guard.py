@@ -28,6 +28,7 @@ from app.db.startup_check import (
     MARKER_FILENAME,
     CleanShutdownMarker,
     HealthReport,
+    check_now,
     startup_check,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "open_guard",
     "parse_mount_output",
     "parse_proc_mounts",
+    "check_now",
     "startup_check",
 ]
 
@@ -76,11 +78,17 @@ class FolderGuard:
 
 
 def open_guard(
-    folder: Path, database_path: Path, probes: LocationProbes | None = None
+    folder: Path,
+    database_path: Path,
+    probes: LocationProbes | None = None,
+    *,
+    defer_quick_check: bool = False,
 ) -> FolderGuard:
     """Location → lock → health → marker, before the database is opened.
 
     Raises LocationRefusedError (network share) or AlreadyRunningError (another copy).
+    `defer_quick_check`: after a clean exit, leave quick_check to `check_now` (the window runs
+    it once it shows; a full check after an unclean exit is never deferred).
     A cloud-synced folder only sets `location.warn`; a damaged file only `health.ok = False`.
     """
     location = check_location(folder, probes)
@@ -90,7 +98,7 @@ def open_guard(
     lock.acquire()
     try:
         marker = CleanShutdownMarker(folder)
-        health = startup_check(database_path, marker)
+        health = startup_check(database_path, marker, defer_quick=defer_quick_check)
         marker.write()
     except BaseException:
         lock.release()

@@ -65,6 +65,8 @@ class HealthReport:
     damage: str = ""
     """What is wrong with the file itself, in one line; "" when it is sound as a database
     (references to records that are gone are not damage: `problems` lists them)."""
+    deferred: bool = False
+    """The quick_check after a clean exit is left for `check_now`, once the window shows."""
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,30 @@ class _Findings:
     dangling: tuple[str, ...]  # foreign_key_check, formatted for the log
 
 
-def startup_check(database_path: Path, marker: CleanShutdownMarker | None = None) -> HealthReport:
+def startup_check(
+    database_path: Path, marker: CleanShutdownMarker | None = None, *, defer_quick: bool = False
+) -> HealthReport:
     """quick_check at every start; integrity_check + foreign_key_check after an unclean exit.
 
     Call while holding the InstanceLock and before writing the marker. (integrity_check does
     everything quick_check does and also compares every index with its table.)
+
+    With `defer_quick` (the window), a start after a clean exit does not wait for quick_check
+    (seconds on a large file): the caller runs `check_now` once the window shows.
     """
     marker = marker or CleanShutdownMarker(database_path.parent)
     unclean = marker.exists()
+    if defer_quick and not unclean and database_path.exists():
+        return HealthReport(True, False, False, ("数据文件将在窗口打开后检查。",), deferred=True)
+    return _checked(database_path, unclean)
+
+
+def check_now(database_path: Path) -> HealthReport:
+    """The quick_check a deferred start left for later (safe beside the open database)."""
+    return _checked(database_path, unclean=False)
+
+
+def _checked(database_path: Path, unclean: bool) -> HealthReport:
     intro: tuple[str, ...] = ()
     if unclean:
         intro = ("上次程序没有正常关闭（可能停电或被强制结束），已对数据文件做完整检查。",)

@@ -8,7 +8,14 @@ from argon2 import PasswordHasher
 
 from app.db.connection import Database, open_database
 from app.db.errors import StorageError
-from app.db.guard import AlreadyRunningError, FolderGuard, LocationRefusedError, open_guard
+from app.db.guard import (
+    AlreadyRunningError,
+    FolderGuard,
+    HealthReport,
+    LocationRefusedError,
+    check_now,
+    open_guard,
+)
 from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
 from app.services.accounts import AccountService, SignInError
@@ -36,6 +43,8 @@ __all__ = [
     "LocationRefusedError",
     "StorageError",
     "open_guard",
+    "check_now",
+    "HealthReport",
     "Household",
     "OfficeSettings",
     "Services",

@@ -22,8 +22,8 @@ from app.domain.repair import (
     Satisfaction,
 )
 from app.services import Services
-from app.store import numbering
 from app.store.repairs import PREFIX
+from bench.numbers import Numbers
 
 REPAIRERS = ["孙师傅", "李师傅", "王师傅", "赵师傅", "陈师傅"]
 VISITORS = ["周敏", "陈丽", "赵海燕"]
@@ -123,11 +123,12 @@ def build_repairs(services: Services, count: int, years: int, seed: int, now: da
     span = (now - start).total_seconds()
     times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(count))
     repairs, store = services.repairs, services.repairs.store
+    numbers = Numbers(PREFIX)
     with services.database.transaction():
         for at in times:
             t = wf.register(ticket(rng, at.replace(second=0, microsecond=0), rooms))
             t = progress(t, rng, now, prices)
-            no = numbering.next_no(services.database, PREFIX, t.reported_at.year, "repairs")
-            t = replace(t, no=no)
+            t = replace(t, no=numbers.next(t.reported_at.year))
             t = replace(t, rework_of=repairs.rework_of(t))
             store.save(t, dues=repairs.dues(t), now=now)
+        numbers.claim(services.database)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import APP_NAME, DataDir, resource_path
@@ -63,6 +64,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     _install_qt_translation(app)
     install_app_font(app)
     app.setStyleSheet(load_style_sheet())
+    app.setWindowIcon(QIcon(str(resource_path("icons/estate-office.png"))))
     return app
 
 

@@ -294,3 +294,11 @@ def test_repairs_import_and_export_from_the_menu(window, windows, services, tmp_
     assert window.export_repairs() is True
     written = target.with_suffix(".csv").read_text(encoding="utf-8-sig")
     assert "厨房水龙头漏水" in written and "45.00" in written
+
+
+def test_the_application_has_the_estate_office_icon(qtbot) -> None:  # noqa: ARG001
+    from ui.application import make_application
+
+    app = make_application()
+    assert not app.windowIcon().isNull()
+    assert app.windowIcon().availableSizes()

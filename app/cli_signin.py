@@ -22,10 +22,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.db.backup_files import BackupError, open_read_only
-from app.domain.access import Permission, PermissionDeniedError, Role, permissions_of
+from app.domain.access import Permission, PermissionDeniedError, permissions_of
 from app.domain.errors import FieldError, ValidationError
 from app.services import Services, SignInError
-from app.store.users import User
+from app.store.users import User, users_in
 
 USER_VAR = "ESTATE_OFFICE_USER"
 PASSWORD_VAR = "ESTATE_OFFICE_PASSWORD"
@@ -103,11 +103,11 @@ def sign_in_to_file(path: Path, permission: Permission) -> bool:
     if not users:
         return False
     given = credentials()
-    found = users.get(given.name)
+    found, password_hash = users.get(given.name, (None, ""))
     if found is None or not found.active:
         raise SignInError(WRONG)
     try:
-        PasswordHasher().verify(found.password_hash, given.password)
+        PasswordHasher().verify(password_hash, given.password)
     except (VerificationError, InvalidHashError):
         raise SignInError(WRONG) from None
     if permission not in permissions_of(found.roles):
@@ -115,35 +115,14 @@ def sign_in_to_file(path: Path, permission: Permission) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class _FileUser:
-    roles: frozenset[Role]
-    password_hash: str
-    active: bool
-
-
-def _users_in(path: Path) -> dict[str, _FileUser]:
+def _users_in(path: Path) -> dict[str, tuple[User, str]]:
     if not path.is_file():
         raise BackupError(f"找不到备份文件 {path}")
-    codes = {role.value: role for role in Role}
     try:
         with closing(open_read_only(path)) as conn:
-            has_users = conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'"
-            ).fetchone()[0]
-            rows = (
-                conn.execute("SELECT name, roles, password_hash, active FROM users").fetchall()
-                if has_users
-                else []
-            )
+            return users_in(conn)
     except sqlite3.Error as e:
         raise BackupError(f"无法读取备份 {path.name}：{e}") from e
-    return {
-        name: _FileUser(
-            frozenset(codes[c] for c in str(roles).split(",") if c in codes), str(hashed), bool(on)
-        )
-        for name, roles, hashed, on in rows
-    }
 
 
 def _password_error(message: str) -> ValidationError:

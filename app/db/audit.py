@@ -21,7 +21,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
+from pathlib import Path
 
 ROW_ACTIONS = ("baseline", "insert", "update", "delete")
 
@@ -246,6 +248,25 @@ def note(
             "changes": json.dumps(details, ensure_ascii=False, sort_keys=True),
         },
     )
+
+
+def has_trail(conn: sqlite3.Connection) -> bool:
+    """The database has the audit_log table (schema 4 on)."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+    ).fetchone()
+    return found is not None
+
+
+def note_in_file(
+    path: Path, actor: str, at: datetime, action: str, subject: str, details: dict[str, object]
+) -> None:
+    """`note` into a database file nobody has open (a restored copy before it is moved in);
+    a file from before the trail is left as it is (its baseline comes with the upgrade)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        if has_trail(conn):
+            register_functions(conn, actor=lambda: actor, now=lambda: at)
+            note(conn, action, subject, details)
 
 
 def write_baseline(conn: sqlite3.Connection, at: str, actor: str) -> int:

@@ -136,7 +136,9 @@ def restore_file(
         _check_restored(incoming, info)
         if trail is None:
             trail = trail_warnings(incoming)
-        _note_restore(incoming, backup_path, info, actor, now)
+        taken = f"{info.taken_at:%Y-%m-%d %H:%M}"  # who restored which backup, in its trail
+        details: dict[str, object] = {"from": str(backup_path), "taken_at": taken}
+        audit.note_in_file(incoming, actor, now, "restore", "backups", details)
         set_aside = set_aside_current(data_dir, now)
         try:
             os.replace(incoming, database)
@@ -240,21 +242,6 @@ def newest_good_backup(
 def _is_busy(error: sqlite3.Error) -> bool:
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def _note_restore(
-    incoming: Path, backup_path: Path, info: BackupInfo, actor: str, now: datetime
-) -> None:
-    """Append who restored which backup to the restored trail (a schema from before the trail
-    gets its baseline when it is migrated on the next open)."""
-    with closing(sqlite3.connect(incoming, isolation_level=None)) as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
-            audit.register_functions(conn, actor=lambda: actor, now=lambda: now)
-            details: dict[str, object] = {
-                "from": str(backup_path),
-                "taken_at": f"{info.taken_at:%Y-%m-%d %H:%M}",
-            }
-            audit.note(conn, "restore", "backups", details)
 
 
 def _check_restored(incoming: Path, info: BackupInfo) -> None:

@@ -24,10 +24,7 @@ def trail_report(conn: sqlite3.Connection) -> AuditReport | None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version < TRAIL_SINCE:
         return None
-    has_log = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
-    ).fetchone()
-    if has_log is None:
+    if not audit.has_trail(conn):
         return AuditReport(problems=["整个审计日志（audit_log 表）不见了"])
     audit.register_functions(conn)
     conn.execute("BEGIN")

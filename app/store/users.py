@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,18 @@ class UserStore:
         self.database.conn.execute(
             f"UPDATE users SET {sets} WHERE id = :id", values | {"id": user_id}
         )
+
+
+def users_in(conn: sqlite3.Connection) -> dict[str, tuple[User, str]]:
+    """Every user of another database (a backup being restored) with its password hash, by
+    name; empty for a database from before accounts."""
+    accounts = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'"
+    if not conn.execute(accounts).fetchone():
+        return {}
+    cur = conn.execute("SELECT * FROM users")
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    return {row["name"]: (_user(row), str(row["password_hash"])) for row in rows}
 
 
 def _roles_out(roles: frozenset[Role]) -> str:

@@ -26,30 +26,10 @@ from app.services.backups import (
 )
 from app.services.clock import system_clock
 
-RESTORE_HELP = (
-    "从备份恢复：先校验备份，当前数据库另存（不覆盖），再把备份复制进来。"
-    "需要“从备份恢复”的权限（管理员）。数据库完好时在数据库里核对用户；"
-    "数据库不存在或已损坏时，改用要恢复的备份文件里的用户和角色核对"
-    "（只读，输错不计入锁定次数；备份来自启用账户之前、里面没有用户时不核对）。"
-)
-CHECK_HELP = (
-    "检查数据库完整性和备份；有问题时退出码非零。"
-    "数据库不存在或已损坏时，改用最新的完好备份里的用户核对身份。"
-)
 NO_GOOD_BACKUP = (
     "数据库不存在或已损坏，又没有完好的备份可用来核对用户：请用 estate-office restore 备份文件 恢复"
 )
 NOT_CHECKED = "提示：备份中没有用户（来自启用账户之前），未核对身份"
-
-
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    res = commands.add_parser(
-        "restore", help="从备份恢复（当前文件另存，不覆盖）", description=RESTORE_HELP
-    )
-    res.add_argument("file", type=Path, metavar="备份文件")
-    commands.add_parser(
-        "check", help="检查数据库完整性和备份；有问题时退出码非零", description=CHECK_HELP
-    )
 
 
 def maintenance(data_dir: DataDir, args: argparse.Namespace, health: HealthReport) -> bool:

@@ -21,15 +21,12 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.cli_parser import PASSWORD_VAR, USER_VAR
 from app.db.backup_files import BackupError, open_read_only
 from app.domain.access import Permission, PermissionDeniedError, permissions_of
 from app.domain.errors import FieldError, ValidationError
 from app.services import Services, SignInError
 from app.store.users import User, users_in
-
-USER_VAR = "ESTATE_OFFICE_USER"
-PASSWORD_VAR = "ESTATE_OFFICE_PASSWORD"
-NEW_PASSWORD_VAR = "ESTATE_OFFICE_NEW_PASSWORD"
 
 NO_USERS = "还没有任何用户：请先运行 estate-office setup --admin 用户名 创建管理员"
 WRONG = "用户名或密码不对"

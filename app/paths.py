@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "EstateOffice"
 DB_FILENAME = "estate.db"
 
@@ -37,11 +35,18 @@ FONT_FILE = "fonts/wqy-microhei.ttf"
 FONT_FAMILY = "WenQuanYi Micro Hei"
 
 
+def default_root() -> Path:
+    """The platform's user data folder: %LOCALAPPDATA%\\EstateOffice on Windows."""
+    import platformdirs  # only when no --data-dir is given
+
+    return Path(platformdirs.user_data_dir(APP_NAME, False))
+
+
 class DataDir:
     """The folder the app writes to; tests and --data-dir point it elsewhere."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self.root = Path(root) if root else Path(platformdirs.user_data_dir(APP_NAME, False))
+        self.root = Path(root) if root else default_root()
 
     @property
     def database(self) -> Path:

@@ -4,10 +4,12 @@ another."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -35,18 +37,37 @@ from app.services import (
 from ui import startup
 from ui.deferred_check import DeferredCheck, tell_damaged
 from ui.fonts import install_app_font
-from ui.main_window import MainWindow
 from ui.signals import ChangeBus
 from ui.startup import ScheduledBackups, recover_if_damaged
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 STYLE_SHEET = "style.qss"
 DISPLAY_NAME = "物业管理处办公系统"
+WINDOW_MODULES = ("ui.main_window", "ui.tabs.complaints")
+"""What the window needs before its first paint, loaded while the user types at the sign-in."""
+PRELOAD_AFTER_MS = 300  # once the sign-in dialog is on screen
 
 
 def build_main_window(services, bus: ChangeBus) -> MainWindow:
+    from ui.main_window import MainWindow
+
     return MainWindow(services, bus)
+
+
+def preload_window() -> None:
+    """Load the window's modules now (the sign-in dialog is waiting for the user), so the
+    window opens sooner after 登录. A module that fails to load fails again, and is reported,
+    when the window is built."""
+    for name in WINDOW_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.exception("preloading %s failed", name)
+            return
 
 
 def load_style_sheet() -> str:
@@ -190,6 +211,7 @@ class Desk(QObject):
 
     def start(self) -> bool:
         """Sign in and show the window; False when the user chose to quit."""
+        QTimer.singleShot(PRELOAD_AFTER_MS, preload_window)
         if not startup.sign_in(self.services.accounts):
             return False
         window = open_window(self.services, show=False)
@@ -201,6 +223,7 @@ class Desk(QObject):
         window.closed.connect(lambda: self._closed(window))
         self.window = window
         window.show()
+        window.tab_widgets.build_rest_later()
         return True
 
     def found_damage(self, report: HealthReport, damaged: list[HealthReport]) -> None:

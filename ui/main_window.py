@@ -1,8 +1,9 @@
 """The main window: tabs from a registry, the 文件/账户/帮助 menus and the status bar.
 
 A new register adds one line to TABS: (title, factory(services, bus) -> widget, permissions);
-the tab is built only for a user holding one of the permissions (none listed: everyone). Menu
-entries the user may not use are left out too; the services refuse them all the same.
+the tab is there only for a user holding one of the permissions (none listed: everyone), and
+is built when first shown or asked for (ui/tab_pages.py). Menu entries the user may not use
+are left out too; the services refuse them all the same.
 
 基础资料 and 维修资料 are for those who maintain them (EDIT_REFERENCE): the household register
 there shows whole phone numbers, which 前台 and 投诉处理人 see masked elsewhere.
@@ -10,25 +11,23 @@ there shows whole phone numbers, which 前台 and 投诉处理人 see masked els
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QTabWidget
 
 from app.domain.access import Permission, roles_text
 from ui import desktop, file_actions
-from ui.dialogs.change_password import ChangePasswordDialog
-from ui.tabs.complaints import ComplaintsTab
-from ui.tabs.escalation import EscalationTab
-from ui.tabs.reference import ReferenceTab
-from ui.tabs.repair_reference import RepairReferenceTab
-from ui.tabs.repairs import RepairsTab
-from ui.tabs.system import SystemPage
-from ui.tabs.users import UsersPage
+from ui.tab_pages import TabPages
 
 P = Permission
 
 
+# Each factory imports its tab's module: only the tab shown first loads before the first paint.
 def _complaints_tab(s, bus):
+    from ui.tabs.complaints import ComplaintsTab
+
     return ComplaintsTab(
         s.complaints,
         s.escalation,
@@ -41,32 +40,44 @@ def _complaints_tab(s, bus):
 
 
 def _repairs_tab(s, bus):
+    from ui.tabs.repairs import RepairsTab
+
     return RepairsTab(
         s.repairs, s.repair_reference, s.reference, s.printing, bus, prints_dir=s.data_dir.prints
     )
 
 
 def _escalation_tab(s, bus):
+    from ui.tabs.escalation import EscalationTab
+
     return EscalationTab(
         s.escalation, s.complaints, s.reference, s.printing, bus, prints_dir=s.data_dir.prints
     )
 
 
 def _reference_tab(s, bus):
+    from ui.tabs.reference import ReferenceTab
+
     return ReferenceTab(
         s.reference, s.calendar, bus, households=s.households, today=s.complaints.now().date()
     )
 
 
 def _repair_reference_tab(s, bus):
+    from ui.tabs.repair_reference import RepairReferenceTab
+
     return RepairReferenceTab(s.repair_reference, s.reference, bus)
 
 
 def _users_tab(s, bus):
+    from ui.tabs.users import UsersPage
+
     return UsersPage(s.accounts, bus, now=s.complaints.now)
 
 
 def _system_tab(s, bus):
+    from ui.tabs.system import SystemPage
+
     return SystemPage(s.settings, s.retention, s.backups, bus)
 
 
@@ -106,17 +117,12 @@ class MainWindow(QMainWindow):
         self.services, self.bus = services, bus
         self.session = services.session
         self.tabs = QTabWidget(documentMode=True, objectName="mainTabs")
-        self.tab_widgets: dict[str, object] = {}
+        self.tab_widgets = TabPages(self.tabs, self._connect_tab)
         for title, factory, needs in TABS:
             if needs and not any(self.session.can(p) for p in needs):
                 continue
-            widget = factory(services, bus)
-            self.tabs.addTab(widget, QCoreApplication.translate("MainWindow", title))
-            self.tab_widgets[title] = widget
-            if hasattr(widget, "status_message"):
-                widget.status_message.connect(self.statusBar().showMessage)
-            if hasattr(widget, "restore_requested"):
-                widget.restore_requested.connect(self.restore_requested)
+            label = QCoreApplication.translate("MainWindow", title)
+            self.tab_widgets.add(title, label, partial(factory, services, bus))
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
         return True
 
     def change_password(self) -> bool:
+        from ui.dialogs.change_password import ChangePasswordDialog
+
         dialog = ChangePasswordDialog(self.services.accounts, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
@@ -229,6 +237,12 @@ class MainWindow(QMainWindow):
         return True
 
     # ----- building
+    def _connect_tab(self, widget) -> None:
+        if hasattr(widget, "status_message"):
+            widget.status_message.connect(self.statusBar().showMessage)
+        if hasattr(widget, "restore_requested"):
+            widget.restore_requested.connect(self.restore_requested)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
         for text, slot, needs in (

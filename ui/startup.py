@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.paths import DataDir
 from app.services.backups import BackupService, HealthReport, recover_corrupt, restore_file
-from ui.dialogs.first_admin import FirstAdminDialog
-from ui.dialogs.sign_in import SignInDialog
 
 BACKUP_CHECK_MS = 30 * 60 * 1000  # the service itself decides whether one is due (daily)
 
@@ -47,7 +45,14 @@ def recover_if_damaged(
 def sign_in(accounts) -> bool:
     """Someone signs in: on a new data folder by creating the first administrator, else in
     the sign-in dialog. False when they chose to quit instead."""
-    dialog = FirstAdminDialog(accounts) if accounts.needs_setup() else SignInDialog(accounts)
+    if accounts.needs_setup():
+        from ui.dialogs.first_admin import FirstAdminDialog  # once, on a new data folder
+
+        dialog: QDialog = FirstAdminDialog(accounts)
+    else:
+        from ui.dialogs.sign_in import SignInDialog
+
+        dialog = SignInDialog(accounts)
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 

@@ -1,24 +1,26 @@
-"""Printing the office's forms to PDF from records (or blank for the front desk)."""
+"""Printing the office's forms to PDF from records (or blank for the front desk).
+
+The form modules (and reportlab behind them) load at the first print, not at start-up.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.access import Permission
 from app.domain.complaint import Complaint
 from app.domain.deadline import Deadline
 from app.domain.repair import RepairTicket
-from app.forms.complaint_record import render_complaint_record
-from app.forms.repair_work_order import render_work_order
-from app.forms.toolkit import FormHeader
-from app.forms.transfer_sheet import render_transfer_sheet
-from app.forms.work_notice import render_work_notice
 from app.io.atomic import write_bytes_atomically
 from app.services.complaints import ComplaintService
 from app.services.escalation import EscalationService
 from app.services.reference import ReferenceService
 from app.services.repairs import RepairService
 from app.services.session import Session, requires
+
+if TYPE_CHECKING:
+    from app.forms.toolkit import FormHeader
 
 
 def deadline_text(deadline: Deadline) -> str:
@@ -46,12 +48,16 @@ class PrintService:
 
     @requires(Permission.PRINT)
     def header(self) -> FormHeader:
+        from app.forms.toolkit import FormHeader
+
         office = self.reference.office()
         return FormHeader(estate_name=office.estate_name, office_name=office.office_name)
 
     @requires(Permission.PRINT)
     def complaint_pdf(self, complaint: Complaint | None) -> bytes:
         """顾客投诉处理记录表, filled from the record or blank."""
+        from app.forms.complaint_record import render_complaint_record
+
         if complaint is None:
             return render_complaint_record(None, self.header())
         sheets = self.escalation.sheets_for_complaint(complaint.id or 0)
@@ -65,18 +71,24 @@ class PrintService:
     @requires(Permission.PRINT)
     def transfer_pdf(self, no: str | None) -> bytes:
         """工作传签单."""
+        from app.forms.transfer_sheet import render_transfer_sheet
+
         sheet = None if no is None else self.escalation.sheet_by_no(no)
         return render_transfer_sheet(sheet, self.header())
 
     @requires(Permission.PRINT)
     def notice_pdf(self, no: str | None) -> bytes:
         """工作安排通知单."""
+        from app.forms.work_notice import render_work_notice
+
         notice = None if no is None else self.escalation.notice_by_no(no)
         return render_work_notice(notice, self.header())
 
     @requires(Permission.PRINT)
     def work_order_pdf(self, ticket: RepairTicket | None) -> bytes:
         """维修派工单 / 维修服务确认单, filled from the ticket or blank."""
+        from app.forms.repair_work_order import render_work_order
+
         if ticket is None:
             return render_work_order(None, self.header())
         d = self.repairs.deadlines(ticket)

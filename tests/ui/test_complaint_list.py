@@ -16,6 +16,7 @@ from app.domain.listing import ComplaintFilter, QuickView, Sort
 from tests.accounts_support import open_signed_in
 from tests.ui.sample_complaints import copy_template
 from ui import desktop
+from ui.models import register_table
 from ui.models.complaint_table import COLUMNS, ComplaintTableModel
 from ui.signals import ChangeBus
 from ui.tabs.complaints import ComplaintsTab
@@ -108,6 +109,37 @@ def test_a_row_past_the_head_reads_the_tail_at_once(register):
     model = ComplaintTableModel(services.complaints, page_size=50)
     assert model.data(model.index(299, NO)) == services.complaints.get(full[299]).no
     assert model.row_of(full[250]) == 250
+
+
+def test_finding_a_row_in_the_head_does_not_read_the_tail(register, monkeypatch):
+    services, _reg = register
+    full = list(services.complaints.list_ids(ComplaintFilter(), Sort()))
+    model = ComplaintTableModel(services.complaints, page_size=50)
+    asked: list[int | None] = []
+    reads = services.complaints.list_ids
+    monkeypatch.setattr(
+        services.complaints,
+        "list_ids",
+        lambda *a, **k: asked.append(k.get("limit")) or reads(*a, **k),
+    )
+    assert model.row_of(full[30]) == 30
+    assert asked == [] and not model.complete
+    assert model.row_of(full[250]) == 250  # past the head: the tail is read now
+    assert asked == [None] and model.complete
+
+
+def test_a_shown_list_reads_its_tail_just_after_it_painted(register, qtbot, monkeypatch):
+    services, _reg = register
+    monkeypatch.setattr(register_table, "HEAD_PAGES", 1)  # 200 of the 300 ids at first
+    bus = ChangeBus()
+    widget = ComplaintsTab(
+        services.complaints, services.escalation, services.reference, services.printing, bus
+    )
+    qtbot.addWidget(widget)
+    assert widget.model.tail_pending  # read nothing past the head before it is on screen
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.complete, timeout=400)  # well before TAIL_DELAY_MS
+    assert widget.model.rowCount() == 300
 
 
 def test_a_narrowing_filter_reads_its_ids_in_one_go(register):

@@ -88,6 +88,27 @@ def test_tabs_in_order(window):
     ]
 
 
+def test_only_the_first_tab_is_built_before_the_window_shows(window, qtbot):
+    pages = window.tab_widgets
+    assert list(pages) == [
+        "投诉登记",
+        "报修维修",
+        "传签与通知",
+        "基础资料",
+        "维修资料",
+        "用户管理",
+        "系统设置",
+    ]
+    assert [t for t in pages if pages.is_built(t)] == ["投诉登记"]
+    window.tabs.setCurrentIndex(1)  # the clerk switches: the tab is built and shown
+    assert pages.is_built("报修维修")
+    assert window.tabs.currentWidget().layout().itemAt(0).widget() is pages["报修维修"]
+    assert pages["基础资料"].households.count_label.text()  # asked for: built on the spot
+    pages.build_rest_later()
+    qtbot.waitUntil(lambda: all(pages.is_built(t) for t in pages))
+    assert window.tabs.currentIndex() == 1  # building in the background switches nothing
+
+
 def test_status_bar_shows_the_user_and_the_data_folder(window, services):
     assert window.user_label.text() == (
         "当前用户：测试员（前台/值班、投诉处理人/部门负责人、管理处主任/经理、管理员）"
@@ -155,7 +176,7 @@ def test_a_good_import_is_reported_and_the_list_reloads(window, services, tmp_pa
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     assert window.import_complaints() is True
     assert any("已导入 1 条记录" in text for text in visible_messages(window))
-    complaints_tab = window.tabs.widget(0)
+    complaints_tab = window.tab_widgets["投诉登记"]
     assert complaints_tab.model.rowCount() == 1
 
 

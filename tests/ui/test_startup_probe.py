@@ -18,6 +18,16 @@ from tests.ui.sample_complaints import make_register
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^startup_ms=(\d+\.\d)$")
 HEAVY = ("reportlab", "openpyxl", "pyqtgraph")
+LATER = (  # loaded when first used, after the first paint
+    "ui.tabs.repairs",
+    "ui.tabs.escalation",
+    "ui.tabs.reference",
+    "ui.tabs.system",
+    "app.services.complaint_exchange",
+    "app.services.retention",
+    "app.forms.toolkit",
+    "ui.dialogs.first_admin",
+)
 
 
 def run(*args: str, user: str | None = TESTER, password: str = PASSWORD):
@@ -64,6 +74,7 @@ def test_without_a_user_or_with_a_wrong_password_the_probe_says_so(estate):
 
 
 def test_the_window_opens_without_the_printing_and_spreadsheet_libraries(estate):
+    """Nor the other tabs, the import/export and retention services or the form layouts."""
     code = f"""
 import sys
 from PySide6.QtWidgets import QApplication
@@ -75,8 +86,37 @@ services = open_services(DataDir({str(estate.root)!r}))
 services.accounts.sign_in({TESTER!r}, {PASSWORD!r})
 window = open_window(services)
 app.processEvents()
-print(",".join(m for m in {HEAVY!r} if m in sys.modules) or "none")
+print(",".join(m for m in {HEAVY + LATER!r} if m in sys.modules) or "none")
 """
     done = run("-c", code, user=None)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "none"
+
+
+def test_the_command_line_reads_its_options_without_loading_the_commands():
+    code = """
+import sys
+from app.cli_parser import build_parser
+build_parser().parse_args(["--data-dir", "x", "export", "complaints", "-o", "a.xlsx"])
+print(",".join(m for m in ("app.services", "app.db.connection", "PySide6") if m in sys.modules))
+"""
+    done = run("-c", code, user=None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_the_sign_in_dialog_appears_before_the_window_modules_load():
+    """They load while the user types (ui.application.preload_window), not before."""
+    code = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ui import application, startup
+loaded = lambda: [m for m in application.WINDOW_MODULES if m in sys.modules]
+before = loaded()
+application.preload_window()
+print(before, loaded() == list(application.WINDOW_MODULES))
+"""
+    done = run("-c", code, user=None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] True"

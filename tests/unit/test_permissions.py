@@ -7,7 +7,6 @@ ROLE_PERMISSIONS is also written out below by hand, so an accidental edit of it 
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable
 from datetime import datetime
@@ -28,9 +27,9 @@ RECEIVED = datetime(2026, 11, 20, 9, 30)
 def service_names(s: Services) -> list[str]:
     """Every service object of Services (new ones are picked up by themselves)."""
     return [
-        f.name
-        for f in dataclasses.fields(s)
-        if f.name != "session" and hasattr(getattr(s, f.name), "session")
+        name
+        for name in Services.names()
+        if name != "session" and hasattr(getattr(s, name), "session")
     ]
 
 

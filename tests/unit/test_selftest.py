@@ -32,7 +32,7 @@ WINDOW_STEP = "打开主窗口（不显示）"
 def real_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where the app would keep the user's data; the self-test must never create it."""
     folder = tmp_path / "user-data"
-    monkeypatch.setattr("app.paths.platformdirs.user_data_dir", lambda *a, **k: str(folder))
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(folder))
     return folder
 
 

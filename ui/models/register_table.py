@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple
@@ -29,7 +30,9 @@ from app.domain.listing import Sort
 
 PAGE_SIZE = 200
 HEAD_PAGES = 2  # the unfiltered list paints from these before the rest of the ids is read
-TAIL_DELAY_MS = 50  # after the first paint, which a zero timer would run ahead of
+TAIL_DELAY_MS = 500
+"""The rest of the ids is read once the view has painted the head (`read_rest`), or after this
+long when nothing is painted (a hidden tab)."""
 MAX_PAGES = 10
 OVERDUE_COLOR = QColor("#c62828")
 DUE_TODAY_COLOR = QColor("#b45f06")
@@ -101,6 +104,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._now: datetime = service.now()
         self.page_loads = 0  # how many pages were fetched (tests check the laziness)
         self._query = 0
+        self._tail_pending = False
         self._requery()
 
     # ----- what the list shows
@@ -134,10 +138,14 @@ class RegisterTableModel(QAbstractTableModel):
         return self._all_ids(row)[row]
 
     def row_of(self, record_id: int) -> int | None:
-        try:
-            return self._all_ids(self._total - 1).index(record_id)
-        except ValueError:
+        """The record's row; the ids read so far are searched before the rest is read."""
+        with suppress(ValueError):
+            return self._ids.index(record_id)
+        if self.complete:
             return None
+        with suppress(ValueError):
+            return self._all_ids(self._total - 1).index(record_id)
+        return None
 
     def row_data(self, row: int) -> Any:
         """The row object (None for a record gone since the ids were read)."""
@@ -229,8 +237,18 @@ class RegisterTableModel(QAbstractTableModel):
             self._total = len(self._ids)
         return self._ids
 
+    @property
+    def tail_pending(self) -> bool:
+        """The head of an unfiltered list is shown; the rest of its ids is still to be read."""
+        return self._tail_pending
+
+    def read_rest(self) -> None:
+        """Read the rest of the ids now (the view calls this once it has painted the head)."""
+        self._read_tail(self._query)
+
     def _read_tail(self, query: int) -> None:
         if query == self._query:  # a newer query replaced the one this was for
+            self._tail_pending = False
             self._all_ids(self._total - 1)
 
     def _requery(self, *, flt: Any = None, sort: Sort | None = None) -> None:
@@ -246,6 +264,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._now = self._service.now()
         self._pages.clear()
         self._query += 1
+        self._tail_pending = False
         if self._filter.narrows:
             self._ids = self._service.list_ids(self._filter, self._sort)
             self._total = len(self._ids)
@@ -254,6 +273,7 @@ class RegisterTableModel(QAbstractTableModel):
             self._ids = self._service.list_ids(self._filter, self._sort, limit=head)
             self._total = self._service.count(self._filter)
             if len(self._ids) < self._total:
+                self._tail_pending = True
                 QTimer.singleShot(TAIL_DELAY_MS, partial(self._read_tail, self._query))
         rows: dict[int | None, int | None] = {None: None}  # only the few kept ids are looked up
         new = []

@@ -96,7 +96,7 @@ class ComplaintsTab(RegisterTab):
         detail.set_history_source(complaints.history)
         self.setup(ComplaintTableModel(complaints, self), ComplaintFilterBar(self), detail)
         self.filters.set_choices(reference.departments(), reference.categories())
-        self.refresh()
+        self.show_counts()
 
     # ----- the register's answers
     def get_record(self, record_id: int) -> Complaint:

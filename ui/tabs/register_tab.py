@@ -19,7 +19,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -72,6 +72,13 @@ class RegisterTab(QWidget):
         self._refresh_timer = QTimer(self, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._hidden_at: float | None = None
+        self.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        """Once the head of a long list has painted, read the rest of its ids (just after)."""
+        if event.type() == QEvent.Type.Paint and self.model.tail_pending:
+            QTimer.singleShot(0, self.model.read_rest)
+        return super().eventFilter(watched, event)
 
     # ----- time passes while the list is on screen
     def showEvent(self, event) -> None:
@@ -130,6 +137,11 @@ class RegisterTab(QWidget):
     def refresh(self) -> None:
         """Re-read the list (selection kept by id), the quick-view counts and the record."""
         self.model.reload()
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        """The quick-view counts and the selected record, for the list as last read (a new
+        tab's model has just read its list: it needs no second reading)."""
         self.filters.set_counts(self.view_counts())
         self._show_selected()
 

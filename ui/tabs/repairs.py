@@ -92,7 +92,7 @@ class RepairsTab(RegisterTab):
         detail.set_history_source(repairs.history)
         self.setup(RepairTableModel(repairs, self), RepairFilterBar(self), detail)
         self._fill_choices()
-        self.refresh()
+        self.show_counts()
 
     # ----- the register's answers
     def get_record(self, record_id: int) -> RepairTicket:

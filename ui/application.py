@@ -37,6 +37,7 @@ from app.services import (
 from ui import startup
 from ui.deferred_check import DeferredCheck, tell_damaged
 from ui.fonts import install_app_font
+from ui.jobs import run_job
 from ui.signals import ChangeBus
 from ui.startup import ScheduledBackups, recover_if_damaged
 
@@ -243,7 +244,15 @@ class Desk(QObject):
         QThreadPool.globalInstance().waitForDone()
         self.services.close()
         try:
-            result = self.services.backups.restore(backup)
+            result = run_job(
+                None,
+                _tr("恢复"),
+                _tr("正在从备份 {name} 恢复数据库，请稍候…").format(name=backup.name),
+                lambda _progress: self.services.backups.restore(backup),
+                off_thread=True,  # every connection is closed: it works on files alone
+                counts=False,
+                cancellable=False,
+            )
         except Exception as e:  # BackupError, OSError: the database was left as it was
             log.exception("restore from %s failed", backup)
             _tell(

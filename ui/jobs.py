@@ -1,4 +1,5 @@
-"""Long jobs (import, export) behind a progress dialog with 取消, the window still answering.
+"""Long jobs behind a progress dialog with 取消, the window still answering: imports, exports,
+anonymising, checking a backup and restoring one.
 
 ``run_job(parent, title, label, work, off_thread=...)`` calls ``work(progress)`` and returns
 what it returns; a cancelled job raises JobCancelled (app/services/progress.py), a failed one
@@ -6,8 +7,9 @@ its own error. The dialog
 appears only when the job takes longer than SHOW_AFTER_MS.
 
 - ``off_thread=True``: the work runs on the thread pool while a local event loop keeps the
-  window painting. Only for jobs that write nothing to the database (an export reads
-  through the worker's own read-only connection).
+  window painting. Only for jobs that do not touch the window's database connection (an
+  export reads through the worker's own read-only connection, a backup is checked through
+  its own, a restore runs with every connection closed).
 - ``off_thread=False``: for jobs that write (an import): the database takes writes only on
   the thread that opened it, so the work stays on the UI thread and each progress report
   lets the window repaint and the 取消 button be pressed. Cancelling raises JobCancelled
@@ -37,9 +39,17 @@ class JobDialog(QProgressDialog):
     """标题, what is being done, 已处理 n / 共 m 条 (when `counts` are rows), a bar and 取消."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, label: str, *, counts: bool = True
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        *,
+        counts: bool = True,
+        cancellable: bool = True,
     ) -> None:
         super().__init__(label, _tr("取消"), 0, 0, parent)
+        if not cancellable:
+            self.setCancelButton(None)  # type: ignore[arg-type]
         self.setObjectName("jobProgress")
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -73,10 +83,12 @@ def run_job(
     *,
     off_thread: bool,
     counts: bool = True,
+    cancellable: bool = True,
 ) -> T:
     """`work(progress)` behind a progress dialog; its result, or its error, or JobCancelled.
-    `counts`: the reports count rows (else only the bar moves)."""
-    dialog = JobDialog(parent, title, label, counts=counts)
+    `counts`: the reports count rows (else only the bar moves). `cancellable=False`: no 取消
+    (a restore, which must not stop half-way)."""
+    dialog = JobDialog(parent, title, label, counts=counts, cancellable=cancellable)
     try:
         if off_thread:
             return _on_worker(dialog, work)

@@ -10,11 +10,15 @@ import dataclasses
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+Stop = Callable[[], bool]
+"""Asked now and then during a long read (a backup's verification): True stops it."""
+STOP_STEPS = 200_000  # SQLite virtual-machine steps between two questions: a few ms
 log = logging.getLogger(__name__)
 
 # The registers whose rows a backup must hold, in the order they are shown.
@@ -155,11 +159,13 @@ def read_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, parsed[0], parsed[1], version, counts, size)
 
 
-def verify_backup(path: Path) -> BackupInfo:
-    """`read_backup` plus a full `PRAGMA integrity_check`. Raises BackupError."""
+def verify_backup(path: Path, stop: Stop | None = None) -> BackupInfo:
+    """`read_backup` plus a full `PRAGMA integrity_check`. Raises BackupError (also when
+    `stop` answered True: the caller, who knows, says it was stopped)."""
     info = read_backup(path)
     try:
         with closing(open_read_only(path)) as conn:
+            stoppable(conn, stop)
             problems = integrity_problems(conn)
             broken_links = len(conn.execute("PRAGMA foreign_key_check").fetchall())
     except sqlite3.Error as e:
@@ -208,6 +214,13 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list
     pragma = "quick_check" if quick else "integrity_check"
     rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
     return [] if rows == ["ok"] else rows
+
+
+def stoppable(conn: sqlite3.Connection, stop: Stop | None) -> None:
+    """Let `stop` end a long read on `conn`: it is asked every STOP_STEPS of SQLite's steps,
+    and when it answers True the statement fails ("interrupted")."""
+    if stop is not None:
+        conn.set_progress_handler(lambda: int(stop()), STOP_STEPS)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:

@@ -42,6 +42,7 @@ from app.domain.access import Permission
 from app.paths import DataDir
 from app.services.clock import Clock
 from app.services.database_check import CheckReport, check_database
+from app.services.progress import JobCancelled, Progress
 from app.services.restore import (
     IN_USE,
     RecoveryReport,
@@ -181,12 +182,24 @@ class BackupService:
             return record_counts(conn)
 
     @requires(Permission.BACKUP)
-    def verify(self, path: Path) -> BackupInfo:
+    def verify(self, path: Path, progress: Progress | None = None) -> BackupInfo:
         """Fully check a backup before offering to restore it: integrity, version and audit
         trail. Raises BackupError when it cannot be restored. A broken trail does not stop
-        the restore: its warning lines come first in `notes`, to show before asking."""
-        info = verify_for_restore(path)
-        trail = trail_warnings(path)
+        the restore: its warning lines come first in `notes`, to show before asking.
+
+        Reads only the backup file (through its own connection), so it may run on a worker
+        thread. `progress(0, 0)` is asked now and then; False stops it with JobCancelled.
+        """
+        stop = _Stop(progress)
+        try:
+            info = verify_for_restore(path, stop)
+            trail = trail_warnings(path, stop)
+        except BackupError:
+            if stop.stopped:
+                raise JobCancelled from None
+            raise
+        if stop.stopped:
+            raise JobCancelled
         self._verified_trail = (_file_key(path), trail)  # `restore` need not read it again
         return dataclasses.replace(info, notes=(*trail, *info.notes))
 
@@ -314,3 +327,15 @@ def _is_open(database: Database) -> bool:
     except sqlite3.ProgrammingError:
         return False
     return True
+
+
+class _Stop:
+    """A Stop (app/db/backup_files.py) asking `progress`; remembers that it said stop."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.stopped = progress, False
+
+    def __call__(self) -> bool:
+        if self.progress is not None and not self.stopped:
+            self.stopped = not self.progress(0, 0)
+        return self.stopped

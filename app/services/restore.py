@@ -26,6 +26,7 @@ from app.db.backup import copy_pages, fsync_folder
 from app.db.backup_files import (
     BackupError,
     BackupInfo,
+    Stop,
     free_backup_path,
     integrity_problems,
     open_read_only,
@@ -90,9 +91,9 @@ class RecoveryReport:
         return lines
 
 
-def verify_for_restore(path: Path) -> BackupInfo:
+def verify_for_restore(path: Path, stop: Stop | None = None) -> BackupInfo:
     """A full check of a backup, refusing one written by a newer app. Raises BackupError."""
-    info = verify_backup(path)
+    info = verify_backup(path, stop)
     if info.schema_version > SCHEMA_VERSION:
         raise BackupError(
             f"备份 {path.name} 来自更新版本的程序（数据库版本 {info.schema_version}），"

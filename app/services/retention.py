@@ -11,7 +11,7 @@ phone number. One audit note records the run. A second run finds nothing left to
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from app.domain.retention import (
     scrub,
 )
 from app.services.clock import Clock
+from app.services.progress import JobCancelled, Progress, report
 from app.services.session import Session, requires
 from app.store.audit_trail import AuditTrail
 from app.store.complaints import ComplaintStore
@@ -37,6 +38,18 @@ from app.store.reference import ReferenceStore
 from app.store.repairs import RepairStore
 from app.store.retention import COMPLAINTS, REPAIRS, Register, RetentionStore
 from app.store.rows import dt_out
+
+
+class RetentionStopped(JobCancelled):
+    """The user stopped the run: `result` says what was anonymised before it stopped."""
+
+    def __init__(self, result: RetentionResult) -> None:
+        Exception.__init__(
+            self,
+            f"已停止：已匿名化投诉 {result.complaints} 条、报修 {result.repairs} 条，"
+            "其余的下次执行时处理",
+        )
+        self.result = result
 
 
 class RetentionService:
@@ -70,24 +83,29 @@ class RetentionService:
         return RetentionPlan(cut, years, *counts)
 
     @requires(Permission.SETTINGS)
-    def run(self, progress: Callable[[int], None] | None = None) -> RetentionResult:
+    def run(self, progress: Progress | None = None) -> RetentionResult:
         """Anonymise every record whose retention period is over; returns how many.
 
-        `progress` hears the number anonymised so far after each batch (a large estate's
-        first run takes minutes: about 2 ms a record, most of it the audit trail's).
+        `progress` hears how many of how many are done after each batch (a large estate's first
+        run takes minutes: about 2 ms a record, most of it the audit trail's). When it answers
+        False the job stops between two batches, raising RetentionStopped: what was done
+        stays done (each batch is its own transaction) and the next run does the rest.
         """
         years = self.years()
         now = self.clock()
         cut = cutoff(now, years)
-        counts: list[int] = []
-        for store in self._stores():
-            done = 0
-            for ids in self._due(store, cut):
-                self._anonymise(store, ids, now)
-                done += len(ids)
-                if progress is not None:
-                    progress(sum(counts) + done)
-            counts.append(done)
+        total = self.preview().total if progress is not None else 0
+        counts = [0, 0]
+        stopped = False
+        try:
+            report(progress, 0, total)
+            for i, store in enumerate(self._stores()):
+                for ids in self._due(store, cut):
+                    self._anonymise(store, ids, now)
+                    counts[i] += len(ids)
+                    report(progress, sum(counts), total)
+        except JobCancelled:
+            stopped = True
         result = RetentionResult(cut, years, *counts)
         details: dict[str, object] = {
             "cutoff": dt_out(cut),
@@ -95,7 +113,11 @@ class RetentionService:
             "complaints": result.complaints,
             "repairs": result.repairs,
         }
+        if stopped:
+            details["stopped"] = True
         self.trail.note("retention", "retention", details)
+        if stopped:
+            raise RetentionStopped(result)
         return result
 
     def _stores(self) -> tuple[RetentionStore, RetentionStore]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.db import audit, audit_check
 from app.db.audit_check import AuditReport
-from app.db.backup_files import open_read_only
+from app.db.backup_files import Stop, open_read_only, stoppable
 from app.db.schema_v4 import TRAIL_SINCE
 
 
@@ -34,11 +34,13 @@ def trail_report(conn: sqlite3.Connection) -> AuditReport | None:
         conn.execute("COMMIT")
 
 
-def trail_warnings(path: Path) -> tuple[str, ...]:
+def trail_warnings(path: Path, stop: Stop | None = None) -> tuple[str, ...]:
     """Lines warning that the audit trail of the backup `path` does not verify; none when it
-    does, or when the backup is from before the trail."""
+    does, or when the backup is from before the trail. (`stop` ends the reading early: the
+    caller, who asked for it, ignores the lines.)"""
     try:
         with closing(open_read_only(path)) as conn:
+            stoppable(conn, stop)
             report = trail_report(conn)
     except sqlite3.Error as e:
         return (f"警告：此备份的审计日志无法检查（{e}）",)

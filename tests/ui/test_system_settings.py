@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 from shiboken6 import Shiboken
 
 from app.domain.access import PermissionDeniedError, Role
@@ -16,7 +16,7 @@ from app.domain.errors import ValidationError
 from app.domain.retention import ANONYMISED_NAME
 from tests.accounts_support import PASSWORD, TESTER, open_signed_in, signed_in
 from tests.ui.dialog_support import patch_message_boxes
-from ui import application, startup
+from ui import application, jobs, startup
 from ui.signals import ChangeBus
 from ui.tabs.system import SystemPage
 
@@ -266,3 +266,31 @@ def test_a_failed_restore_leaves_the_database_and_signs_in_again(
     finally:
         desk.close_window()
         reopened.close()
+
+
+def test_anonymising_shows_progress_and_stopping_keeps_what_was_done(page, services, monkeypatch):
+    old = closed_in_2023(services)
+    seen: list[str] = []
+    press(monkeypatch, "执行匿名化", seen)
+    boxes = patch_message_boxes(monkeypatch)
+    reports: list[tuple[int, int]] = []
+    show = jobs.JobDialog.show_progress
+
+    def stop_at_once(dialog, done, total):  # 停止 pressed as soon as the dialog reports
+        show(dialog, done, total)
+        reports.append((done, total))
+        if not dialog.wasCanceled():
+            dialog.resize(460, 140)
+            dialog.grab().save("/tmp/shots/job_progress_retention.png")
+            dialog.findChild(QPushButton).click()
+
+    monkeypatch.setattr(jobs.JobDialog, "show_progress", stop_at_once)
+    assert page.retention.anonymise() is False
+    assert reports == [(0, 1)]  # the dialog knew the total before the first batch
+    assert boxes.texts("information") == [
+        "已停止：已匿名化投诉 0 条、报修 0 条，其余的下次执行时处理"
+    ]
+    assert services.complaints.get(old).complainant == "张三丰"
+    monkeypatch.setattr(jobs.JobDialog, "show_progress", show)
+    assert page.retention.anonymise() is True
+    assert services.complaints.get(old).complainant == ANONYMISED_NAME

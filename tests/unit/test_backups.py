@@ -570,3 +570,20 @@ def test_check_reports_a_corrupt_database(
     report = check_database(services.data_dir, clock.now)
     assert not report.ok
     assert any("完整性" in p or "损坏" in p for p in report.problems)
+
+
+def test_checking_a_backup_can_be_stopped(services: Services, monkeypatch) -> None:
+    """The check before a restore runs behind a progress dialog whose 取消 stops it."""
+    from app.db import backup_files
+    from app.services.progress import JobCancelled
+
+    register(services, 30)
+    path = services.backups.backup_now().info.path
+    monkeypatch.setattr(backup_files, "STOP_STEPS", 100)  # asked often, even on a small file
+    asked: list[tuple[int, int]] = []
+    info = services.backups.verify(path, lambda done, total: asked.append((done, total)) or True)
+    assert info.counts["complaints"] == 30 and len(asked) > 10 and set(asked) == {(0, 0)}
+    asked.clear()
+    with pytest.raises(JobCancelled):
+        services.backups.verify(path, lambda done, total: asked.append((done, total)) and False)
+    assert len(asked) == 1  # stopped at the first question, not after reading it all

@@ -39,7 +39,7 @@ from app.domain.retention import (
     scrub,
 )
 from app.services import Services
-from app.services.retention import RetentionService
+from app.services.retention import RetentionService, RetentionStopped
 from app.store.audit_trail import AuditTrail
 from app.store.retention import COMPLAINTS, REPAIRS
 from tests.accounts_support import TESTER, signed_in
@@ -477,9 +477,33 @@ def test_large_registers_go_a_batch_at_a_time(services: Services) -> None:
     due.append(closed_complaint(services, CUT - 9 * DAY, name="最后一位"))
     closed_repair(services, CUT - DAY)
     job = RetentionService(services.database, services.session, services.retention.clock, batch=2)
-    seen: list[int] = []
-    result = job.run(progress=seen.append)
+    seen: list[tuple[int, int]] = []
+    result = job.run(progress=lambda done, total: seen.append((done, total)) or True)
     assert (result.complaints, result.repairs) == (6, 1)
-    assert seen == [2, 4, 5, 6, 7]  # after each batch (transaction), the running total
+    # at the start, then after each batch (transaction): the running total of the 7 due
+    assert seen == [(0, 7), (2, 7), (4, 7), (5, 7), (6, 7), (7, 7)]
+    assert all(row(services, "complaints", i)["complainant"] == ANONYMISED_NAME for i in due)
+    assert audit_check.verify(services.database.conn).ok
+
+
+def test_a_stopped_run_keeps_its_finished_batches_and_the_next_run_does_the_rest(
+    services: Services,
+) -> None:
+    due = [closed_complaint(services, CUT - (i + 1) * DAY, name=f"业主{i}") for i in range(5)]
+    job = RetentionService(services.database, services.session, services.retention.clock, batch=2)
+    with pytest.raises(RetentionStopped, match="已停止：已匿名化投诉 2 条、报修 0 条") as stopped:
+        job.run(progress=lambda done, _total: done < 2)  # 取消 pressed after the first batch
+    assert (stopped.value.result.complaints, stopped.value.result.repairs) == (2, 0)
+    names = [row(services, "complaints", i)["complainant"] for i in due]
+    assert names.count(ANONYMISED_NAME) == 2 and "业主4" in names  # the first batch only
+    note = (
+        services.database.reader()
+        .execute(
+            "SELECT changes FROM audit_log WHERE action = 'retention' ORDER BY seq DESC LIMIT 1"
+        )
+        .fetchone()[0]
+    )
+    assert '"stopped": true' in note and '"complaints": 2' in note
+    assert job.run().complaints == 3  # the next run finishes
     assert all(row(services, "complaints", i)["complainant"] == ANONYMISED_NAME for i in due)
     assert audit_check.verify(services.database.conn).ok

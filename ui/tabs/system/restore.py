@@ -9,9 +9,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from app.services.backups import BackupError, BackupInfo
+from app.services.progress import JobCancelled
 from ui import desktop
+from ui.jobs import run_job
 from ui.tabs.reference_pages import left_aligned
-from ui.tabs.system.boxes import ask, busy
+from ui.tabs.system.boxes import ask
 from ui.widgets.tables import fill_row, read_only_table
 
 SUMMARY = 0
@@ -75,9 +77,20 @@ class RestoreBox(QGroupBox):
         info = self.selected()
         if info is None:
             return False
+        path = info.path
         try:
-            with busy():
-                info = self.backups.verify(info.path)
+            info = run_job(
+                self,
+                self.tr("检查备份"),
+                self.tr("正在检查备份 {name} 是否完好（数据多时约需半分钟）…").format(
+                    name=path.name
+                ),
+                lambda progress: self.backups.verify(path, progress),
+                off_thread=True,  # it reads only the backup file, through its own connection
+                counts=False,
+            )
+        except JobCancelled:
+            return False
         except BackupError as e:
             desktop.show_error(self, self.tr("这份备份不能用来恢复：{error}").format(error=e))
             return False

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import WorkflowError
+from app.services.retention import RetentionStopped
+from ui.jobs import run_job
 from ui.tabs.reference_pages import FieldErrors, left_aligned
 from ui.tabs.system.boxes import ask, busy
 from ui.widgets.form_support import show_save_failure, show_workflow_error
@@ -82,17 +84,35 @@ class RetentionBox(QGroupBox):
             return False
         if not self._confirm(plan, when):
             return False
-        result = self._call(self.retention.run)
-        if result is None:
+        try:
+            result = run_job(
+                self,
+                self.tr("匿名化"),
+                self.tr("正在匿名化到期的记录…（可随时停止，已完成的部分保留）"),
+                self.retention.run,
+                off_thread=False,  # it writes: on the thread that holds the database
+            )
+        except RetentionStopped as e:
+            self._announce(str(e))
             return False
+        except WorkflowError as e:
+            show_workflow_error(self, e)
+            return False
+        except Exception as e:  # the database or disk refused
+            show_save_failure(self, e)
+            return False
+        self._announce(
+            self.tr("已匿名化投诉 {complaints} 条、报修 {repairs} 条").format(
+                complaints=result.complaints, repairs=result.repairs
+            )
+        )
+        return True
+
+    def _announce(self, done: str) -> None:
         for kind in ("complaints", "repairs"):
             self.bus.changed.emit(kind)
-        done = self.tr("已匿名化投诉 {complaints} 条、报修 {repairs} 条").format(
-            complaints=result.complaints, repairs=result.repairs
-        )
         QMessageBox.information(self, self.tr("匿名化"), done)
         self.status_message.emit(done)
-        return True
 
     def _confirm(self, plan, when: str) -> bool:
         text = self.tr(

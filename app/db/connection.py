@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.db import audit, migrations
+from app.db import audit, migrations, planner_stats
 from app.db.errors import translate_storage_error
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ class Database:
             # file took ~0.9 s at every exit
             self.conn.execute("PRAGMA analysis_limit = 400")
             self.conn.execute("PRAGMA optimize")
+            planner_stats.forget_search_statistics(self.conn)
         with self._readers_lock:
             for reader in self._readers:
                 reader.close()
@@ -152,6 +153,7 @@ def open_database(path: Path | str) -> Database:
     database = Database(path)
     try:
         migrations.migrate(database)
+        planner_stats.forget_search_statistics(database.conn)  # a file written by older versions
     except BaseException:
         database.close()
         raise

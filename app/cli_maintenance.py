@@ -10,7 +10,9 @@ from before accounts has no users to check against, and the command goes ahead.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from app.cli_signin import NO_USERS, NotSignedIn, sign_in, sign_in_to_file
@@ -19,6 +21,7 @@ from app.domain.access import Permission
 from app.paths import DataDir
 from app.services import DatabaseTooNewError, Services, open_services
 from app.services.backups import (
+    RestoreResult,
     check_database,
     newest_good_backup,
     restore_file,
@@ -62,20 +65,19 @@ def _check(data_dir: DataDir, services: Services | None, now: datetime) -> bool:
 
 
 def _restore(data_dir: DataDir, services: Services | None, backup: Path, now: datetime) -> None:
+    restore: Callable[[], RestoreResult]
     if services is None:
         _signed_in_to(backup, Permission.RESTORE)
+        restore = partial(restore_file, data_dir, backup, now)
     else:
+        restore = partial(services.backups.restore, backup)  # made while the database is open
         try:
             sign_in(services)
             services.session.require(Permission.RESTORE)
         finally:
             services.close()  # restoring needs every connection closed
     print(f"恢复：{verify_for_restore(backup).summary()}")
-    if services is None:
-        result = restore_file(data_dir, backup, now)
-    else:
-        result = services.backups.restore(backup)
-    print("\n".join(result.lines()))
+    print("\n".join(restore().lines()))
 
 
 def _signed_in_to(backup: Path, permission: Permission) -> None:

@@ -4,7 +4,6 @@ another."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from datetime import datetime
@@ -38,6 +37,7 @@ from ui import startup
 from ui.deferred_check import DeferredCheck, tell_damaged
 from ui.fonts import install_app_font
 from ui.jobs import run_job
+from ui.preload import Preload
 from ui.signals import ChangeBus
 from ui.startup import ScheduledBackups, recover_if_damaged
 
@@ -48,27 +48,12 @@ log = logging.getLogger(__name__)
 
 STYLE_SHEET = "style.qss"
 DISPLAY_NAME = "物业管理处办公系统"
-WINDOW_MODULES = ("ui.main_window", "ui.tabs.complaints")
-"""What the window needs before its first paint, loaded while the user types at the sign-in."""
-PRELOAD_AFTER_MS = 300  # once the sign-in dialog is on screen
 
 
 def build_main_window(services, bus: ChangeBus) -> MainWindow:
     from ui.main_window import MainWindow
 
     return MainWindow(services, bus)
-
-
-def preload_window() -> None:
-    """Load the window's modules now (the sign-in dialog is waiting for the user), so the
-    window opens sooner after 登录. A module that fails to load fails again, and is reported,
-    when the window is built."""
-    for name in WINDOW_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            log.exception("preloading %s failed", name)
-            return
 
 
 def load_style_sheet() -> str:
@@ -212,8 +197,10 @@ class Desk(QObject):
 
     def start(self) -> bool:
         """Sign in and show the window; False when the user chose to quit."""
-        QTimer.singleShot(PRELOAD_AFTER_MS, preload_window)
-        if not startup.sign_in(self.services.accounts):
+        preload = Preload().start()  # while the user types and the password is checked
+        signed_in = startup.sign_in(self.services.accounts)
+        preload.wait()
+        if not signed_in:
             return False
         window = open_window(self.services, show=False)
         # Queued: the window that asked is deleted by the slot, so the slot runs after its
@@ -242,13 +229,14 @@ class Desk(QObject):
     def restore(self, backup: Path) -> None:
         self.close_window()
         QThreadPool.globalInstance().waitForDone()
+        backups = self.services.backups  # made while the database is open (it reads a setting)
         self.services.close()
         try:
             result = run_job(
                 None,
                 _tr("恢复"),
                 _tr("正在从备份 {name} 恢复数据库，请稍候…").format(name=backup.name),
-                lambda _progress: self.services.backups.restore(backup),
+                lambda _progress: backups.restore(backup),
                 off_thread=True,  # every connection is closed: it works on files alone
                 counts=False,
                 cancellable=False,

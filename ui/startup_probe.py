@@ -105,6 +105,7 @@ def _probe_guarded(data_dir: DataDir, health: object, name: str, password: str) 
     from app.services import SignInError, open_services
     from app.services.backups import recover_corrupt
     from ui.application import make_application, open_window
+    from ui.preload import Preload
 
     app = make_application(sys.argv[:1])
     recovery = recover_corrupt(data_dir, datetime.now(), health=health)  # type: ignore[arg-type]
@@ -112,10 +113,13 @@ def _probe_guarded(data_dir: DataDir, health: object, name: str, password: str) 
         return _fail("\n".join(recovery.lines()), EXIT_FAILED)
     services = open_services(data_dir)
     try:
+        preload = Preload().start()  # as the window's sign-in does
         try:
             services.accounts.sign_in(name, password)
         except SignInError as e:
             return _fail(f"登录失败：{e}", EXIT_REFUSED)
+        finally:
+            preload.wait()
         window = open_window(services, show=False)
         complaints = window.tab_widgets.get(COMPLAINTS_TAB)
         if complaints is None:

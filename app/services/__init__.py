@@ -1,7 +1,8 @@
 """The use cases the UI and the command line call. `open_services` wires them to one database.
 
-The services a window needs to show its first list are made at once; importing, exporting and
-the retention job are made (and their modules loaded) when first used.
+What signing in needs is made at once; every register's services are made (and their modules
+loaded) when first used. The window loads `LATER_MODULES` on a worker thread while the password
+is checked (ui/preload.py), so by then they are ready.
 """
 
 from __future__ import annotations
@@ -26,24 +27,36 @@ from app.db.guard import (
 from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
 from app.services.accounts import AccountService, SignInError
-from app.services.backups import BackupService
-from app.services.calendar import CalendarService
 from app.services.clock import Clock, system_clock
-from app.services.complaints import ComplaintService
-from app.services.escalation import EscalationService
-from app.services.printing import PrintService
 from app.services.reference import OfficeSettings, ReferenceService
-from app.services.repair_reference import RepairReferenceService
-from app.services.repairs import RepairService
 from app.services.session import Session
-from app.services.settings import SystemSettings, stored_second_folder
 from app.store.reference import Household, StaffMember
 
 if TYPE_CHECKING:
+    from app.services.backups import BackupService
+    from app.services.calendar import CalendarService
     from app.services.complaint_exchange import ComplaintExchange
+    from app.services.complaints import ComplaintService
+    from app.services.escalation import EscalationService
     from app.services.households import HouseholdImport
+    from app.services.printing import PrintService
     from app.services.repair_exchange import RepairExchange
+    from app.services.repair_reference import RepairReferenceService
+    from app.services.repairs import RepairService
     from app.services.retention import RetentionService
+    from app.services.settings import SystemSettings
+
+LATER_MODULES = (
+    "app.services.repair_reference",
+    "app.services.calendar",
+    "app.services.complaints",
+    "app.services.escalation",
+    "app.services.repairs",
+    "app.services.printing",
+    "app.services.backups",
+    "app.services.settings",
+)
+"""What a window needs from the core after sign-in, loaded when first used."""
 
 __all__ = [
     "AlreadyRunningError",
@@ -66,20 +79,85 @@ __all__ = [
 
 @dataclass
 class Services:
+    """The wiring: what sign-in needs is made at once; each register's services are made (and
+    their modules loaded) when first used, which for a window is after sign-in, while
+    `LATER_MODULES` may already have been loaded in the background."""
+
     database: Database
     data_dir: DataDir
     clock: Clock
     session: Session
     accounts: AccountService
     reference: ReferenceService
-    calendar: CalendarService
-    complaints: ComplaintService
-    escalation: EscalationService
-    printing: PrintService
-    repairs: RepairService
-    repair_reference: RepairReferenceService
-    backups: BackupService
-    settings: SystemSettings
+
+    @cached_property
+    def repair_reference(self) -> RepairReferenceService:
+        """Seeded from data/ on a new database the first time it is used."""
+        from app.services.repair_reference import RepairReferenceService
+
+        repair_reference = RepairReferenceService(self.database, session=self.session)
+        repair_reference.ensure_seeded()
+        return repair_reference
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from app.services.calendar import CalendarService
+
+        return CalendarService(self.database, session=self.session)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from app.services.complaints import ComplaintService
+
+        return ComplaintService(self.database, self.calendar, self.clock, session=self.session)
+
+    @cached_property
+    def escalation(self) -> EscalationService:
+        from app.services.escalation import EscalationService
+
+        complaints, session = self.complaints, self.session
+        return EscalationService(self.database, complaints, self.clock, session=session)
+
+    @cached_property
+    def repairs(self) -> RepairService:
+        from app.services.repairs import RepairService
+
+        return RepairService(
+            self.database,
+            self.repair_reference,
+            self.calendar,
+            self.complaints,
+            self.clock,
+            session=self.session,
+        )
+
+    @cached_property
+    def printing(self) -> PrintService:
+        from app.services.printing import PrintService
+
+        return PrintService(
+            self.complaints, self.escalation, self.reference, self.repairs, session=self.session
+        )
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from app.services.backups import BackupService
+        from app.services.settings import stored_second_folder
+
+        return BackupService(
+            self.database,
+            self.data_dir,
+            self.clock,
+            session=self.session,
+            second_folder=stored_second_folder(self.reference.store),
+        )
+
+    @cached_property
+    def settings(self) -> SystemSettings:
+        from app.services.settings import SystemSettings
+
+        store, session = self.reference.store, self.session
+        return SystemSettings(self.database, store, self.backups, session=session)
 
     @cached_property
     def exchange(self) -> ComplaintExchange:
@@ -140,22 +218,6 @@ def open_services(
     session = Session(database)
     reference = ReferenceService(database, session=session)
     reference.ensure_seeded()
-    calendar = CalendarService(database, session=session)
-    complaints = ComplaintService(database, calendar, clock, session=session)
-    escalation = EscalationService(database, complaints, clock, session=session)
-    backups = BackupService(
-        database,
-        data_dir,
-        clock,
-        session=session,
-        second_folder=stored_second_folder(reference.store),
-    )
-
-    repair_reference = RepairReferenceService(database, session=session)
-    repair_reference.ensure_seeded()
-    repairs = RepairService(
-        database, repair_reference, calendar, complaints, clock, session=session
-    )
     return Services(
         database=database,
         data_dir=data_dir,
@@ -163,12 +225,4 @@ def open_services(
         session=session,
         accounts=AccountService(database, session, clock, hasher or PasswordHasher()),
         reference=reference,
-        calendar=calendar,
-        complaints=complaints,
-        escalation=escalation,
-        printing=PrintService(complaints, escalation, reference, repairs, session=session),
-        repairs=repairs,
-        repair_reference=repair_reference,
-        backups=backups,
-        settings=SystemSettings(database, reference.store, backups, session=session),
     )

@@ -105,17 +105,18 @@ print(",".join(m for m in ("app.services", "app.db.connection", "PySide6") if m 
     assert done.stdout.strip() == ""
 
 
-def test_the_sign_in_dialog_appears_before_the_window_modules_load():
-    """They load while the user types (ui.application.preload_window), not before."""
+def test_the_window_modules_load_on_a_worker_while_the_user_signs_in():
+    """Not before the sign-in dialog (ui.preload, started by the application's Desk)."""
     code = """
 import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from ui import application, startup
-loaded = lambda: [m for m in application.WINDOW_MODULES if m in sys.modules]
-before = loaded()
-application.preload_window()
-print(before, loaded() == list(application.WINDOW_MODULES))
+from ui.preload import Preload
+later = ["ui.main_window", "ui.tabs.complaints", "app.services.complaints", "app.services.repairs"]
+before = [m for m in later if m in sys.modules]
+Preload().start().wait()
+print(before, all(m in sys.modules for m in later))
 """
     done = run("-c", code, user=None)
     assert done.returncode == 0, done.stderr

@@ -153,6 +153,8 @@ def list_model(reg: Register, table: Table) -> None:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication, QTableView
 
+    from ui.models.register_table import ReadRestWhenPainted
+
     class FirstPaint(QObject):
         at: float | None = None
 
@@ -172,6 +174,7 @@ def list_model(reg: Register, table: Table) -> None:
     painted = FirstPaint()
     view.viewport().installEventFilter(painted)
     view.setModel(model)
+    ReadRestWhenPainted(view, model)  # as the register tabs do
     view.resize(1200, 700)
     view.show()
     while not model.complete:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QTabWidget
 
@@ -128,7 +128,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         bus.changed.connect(self._on_changed)
         self._update_title()
-        self.update_calendar_warning()
+        self.calendar_warning.hide()  # until shown: see showEvent
+        self._warned_once = False
         self.resize(1360, 820)
 
     # ----- menu actions
@@ -211,6 +212,18 @@ class MainWindow(QMainWindow):
             if user
             else self.tr("未登录")
         )
+
+    def showEvent(self, event) -> None:
+        """The holiday-calendar warning reads every unreplied complaint (20 ms on a large
+        estate): once the window is on screen, not before its first paint."""
+        super().showEvent(event)
+        if not self._warned_once:
+            self._warned_once = True
+            QTimer.singleShot(0, self, self._first_calendar_warning)
+
+    def _first_calendar_warning(self) -> None:
+        if self.isVisible():  # not closed in the meantime (its database may be closed too)
+            self.update_calendar_warning()
 
     def closeEvent(self, event) -> None:
         super().closeEvent(event)

@@ -140,6 +140,23 @@ def test_status_bar_warns_when_a_deadline_falls_in_an_unpublished_year(window, s
     )
 
 
+def test_a_window_opened_on_an_estimated_deadline_warns_just_after_it_shows(
+    windows, services, qtbot
+):
+    services.complaints.register(
+        Complaint(
+            received_at=datetime(2026, 12, 31, 9, 0),
+            content="楼道灯不亮",
+            urgency=Urgency.NOT_URGENT,
+            complainant="钱先生",
+        )
+    )
+    window = windows()
+    window.show()
+    qtbot.waitUntil(window.calendar_warning.isVisible)
+    assert window.calendar_warning.text().startswith("2027年节假日安排未公布")
+
+
 def bad_complaints_csv(path):
     path.write_text(
         "投诉人,房号,投诉内容,登记时间,紧急程度\n"

@@ -23,7 +23,15 @@ from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.listing import Sort
@@ -284,3 +292,18 @@ class RegisterTableModel(QAbstractTableModel):
             new.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
+
+
+class ReadRestWhenPainted(QObject):
+    """Once `view` has painted the head of its long list, the model reads the rest of the ids
+    (just after the paint, so the paint never waits for them)."""
+
+    def __init__(self, view, model: RegisterTableModel) -> None:
+        super().__init__(view)
+        self.model = model
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.model.tail_pending:
+            QTimer.singleShot(0, self.model.read_rest)
+        return False

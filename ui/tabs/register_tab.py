@@ -19,7 +19,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.access import Permission
 from ui import desktop
+from ui.models.register_table import ReadRestWhenPainted
 
 REFRESH_MS = 60_000  # deadlines pass while the list is open
 Action = tuple[str, str, Any]  # (key, QT_TRANSLATE_NOOP text, shortcut or None)
@@ -72,13 +73,7 @@ class RegisterTab(QWidget):
         self._refresh_timer = QTimer(self, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._hidden_at: float | None = None
-        self.table.viewport().installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        """Once the head of a long list has painted, read the rest of its ids (just after)."""
-        if event.type() == QEvent.Type.Paint and self.model.tail_pending:
-            QTimer.singleShot(0, self.model.read_rest)
-        return super().eventFilter(watched, event)
+        ReadRestWhenPainted(self.table, self.model)
 
     # ----- time passes while the list is on screen
     def showEvent(self, event) -> None:

@@ -36,6 +36,7 @@ Unicode true
 !define APP_NAME "物业管理处办公系统"
 !define APP_ID "EstateOffice"
 !define APP_EXE "estate-office.exe"
+!define CLI_EXE "estate-office-cli.exe"  ; the same program with a console, for the commands
 !define PUBLISHER "物业管理处"
 !define DATA_DIR "$LOCALAPPDATA\${APP_ID}"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
@@ -120,6 +121,7 @@ Section "Uninstall"
   ; only what the installer put there, in case the folder was chosen by hand
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   Delete "$INSTDIR\estate-office.ico"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

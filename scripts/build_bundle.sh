@@ -18,11 +18,14 @@ echo "== bundled self-test"
 # a fresh home and data root: the self-test must not write outside its temporary folder
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
-HOME="$home" XDG_DATA_HOME="$home/data" QT_QPA_PLATFORM=offscreen "$bundle/estate-office" --selftest
-if [[ -n "$(ls -A "$home")" ]]; then
-    echo "the self-test wrote into the home folder: $(ls -A "$home")" >&2
-    exit 1
-fi
+for program in estate-office estate-office-cli; do  # the window's and the commands' program
+    echo "-- $program --selftest"
+    HOME="$home" XDG_DATA_HOME="$home/data" QT_QPA_PLATFORM=offscreen "$bundle/$program" --selftest
+    if [[ -n "$(ls -A "$home")" ]]; then
+        echo "the self-test wrote into the home folder: $(ls -A "$home")" >&2
+        exit 1
+    fi
+done
 
 echo "== installer script (makensis)"
 setup="dist/estate-office-setup-$version.exe"

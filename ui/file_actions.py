@@ -186,7 +186,7 @@ def run_import(parent: QWidget | None, importer, path: Path):
         report = jobs.run_job(
             parent,
             _tr("导入"),
-            _tr("正在导入 {name}：逐行检查，全部无误后写入").format(name=path.name),
+            _tr("正在导入 {name}：逐行检查，无误则先备份数据库，再全部写入").format(name=path.name),
             lambda progress: importer.import_file(path, progress=progress),
             off_thread=False,
             counts=False,  # rows checked, then records written: the bar only

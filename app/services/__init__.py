@@ -28,6 +28,7 @@ from app.db.migrations import DatabaseTooNewError
 from app.paths import DataDir
 from app.services.accounts import AccountService, SignInError
 from app.services.clock import Clock, system_clock
+from app.services.progress import Progress
 from app.services.reference import OfficeSettings, ReferenceService
 from app.services.session import Session
 from app.store.reference import Household, StaffMember
@@ -200,8 +201,8 @@ class Services:
     def close(self) -> None:
         self.database.close()
 
-    def _before_import(self) -> None:
-        self.backups.backup_now("before-import")
+    def _before_import(self, progress: Progress | None = None) -> None:
+        self.backups.backup_now("before-import", progress=progress)
 
 
 def open_services(

@@ -61,7 +61,7 @@ class HouseholdImport:
             households.append(household)
         if report.problems:
             raise ImportFailedError(report)
-        self.before_write()  # a verified backup before the register changes
+        self.before_write(progress)  # a verified backup before the register changes
         report.imported = self.reference.save_households(households)
         return report
 

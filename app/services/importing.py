@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.domain.errors import FieldError
 from app.io.tabular import ColumnMap, Table, TableError, TableRow, match_columns, read_table
+from app.services.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,12 @@ def row_reader(columns: ColumnMap, row: TableRow) -> Callable[[str], object]:
     return cell
 
 
-BeforeWrite = Callable[[], object]  # e.g. a verified backup, run once a file has passed its checks
+BeforeWrite = Callable[[Progress | None], object]
+"""Run once a file has passed its checks, before anything is written: a verified backup. It
+hears the import's `progress`, so the window answers (and 取消 works) while it runs."""
 
 
-def no_backup() -> None:
+def no_backup(_progress: Progress | None = None) -> None:
     """For an importer built without a backup (tests of the import rules alone)."""
 
 

@@ -8,8 +8,9 @@ file is left as it was).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Progress = Callable[[int, int], bool]
 """progress(done, total) -> False to cancel; total is 0 when not known in advance."""
@@ -43,3 +44,34 @@ def counted(
         if done % EVERY == 0:
             report(progress, done, total)
     report(progress, done, total)
+
+
+STILL_WORKING_EVERY = 0.05  # seconds between two "still working" reports of `while_working`
+
+
+def while_working(work: Callable[[], T], progress: Progress) -> T:
+    """`work()` on a worker thread, telling `progress` (0, 0) — still working, nothing to count —
+    every STILL_WORKING_EVERY seconds until it returns; its result, or its error.
+
+    For a step that reads through connections of its own (a backup) inside a job that runs on
+    the thread holding the database: the window repaints and 取消 can be pressed meanwhile.
+    When `progress` answers False this raises JobCancelled at once; the work, which cannot be
+    interrupted half-way, finishes by itself on its thread.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as e:  # handed to the caller's thread
+            outcome["error"] = e
+
+    worker = threading.Thread(target=run, name="while-working", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(STILL_WORKING_EVERY)
+        if worker.is_alive():
+            report(progress, 0, 0)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]  # type: ignore[no-any-return]

@@ -94,7 +94,7 @@ class RepairExchange:
                 parsed.append(ticket)
         if report.problems:
             raise ImportFailedError(report)
-        self.before_write()  # a verified backup before the register changes
+        self.before_write(progress)  # a verified backup before the register changes
         report.imported = self._write(parsed, progress, checked=rows)
         return report
 

@@ -167,3 +167,61 @@ def test_a_job_error_reaches_the_caller(qtbot):
     for off_thread in (True, False):
         with pytest.raises(OSError, match="磁盘已满"):
             jobs.run_job(None, "导出", "正在导出", failing, off_thread=off_thread)
+
+
+def slow_backup(monkeypatch, seconds: float) -> list[bool]:
+    """The before-import backup takes `seconds` (a large estate's 20 s, in miniature); the
+    list says, per backup, whether it ran on the UI thread."""
+    import threading
+
+    from app.services import backups as backup_service
+
+    on_ui_thread: list[bool] = []
+    make = backup_service.make_backup
+
+    def slow(*args, **kwargs):
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        time.sleep(seconds)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(backup_service, "make_backup", slow)
+    return on_ui_thread
+
+
+def test_the_backup_before_an_import_leaves_the_window_answering(
+    window, services, tmp_path, monkeypatch, seen
+):
+    path = complaints_csv(tmp_path / "投诉.csv", ROWS)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    on_ui_thread = slow_backup(monkeypatch, 0.5)
+    ticks = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    assert window.import_complaints() is True
+    timer.stop()
+    assert on_ui_thread == [False]
+    assert len(ticks) >= 10  # the window's timers kept running through the half second
+    waiting = [(d, t) for d, t, _v in seen if (d, t) == (0, 0)]
+    assert len(waiting) >= 5  # "still working" while the backup ran
+    assert services.complaints.store.count() == ROWS
+    assert any(p.name.endswith("-before-import.db") for p in services.data_dir.backups.iterdir())
+
+
+def test_cancelling_during_the_backup_before_an_import_writes_nothing(
+    window, services, tmp_path, monkeypatch
+):
+    path = complaints_csv(tmp_path / "投诉.csv", ROWS)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    slow_backup(monkeypatch, 0.3)
+    show = jobs.JobDialog.show_progress
+
+    def cancel_while_backing_up(dialog, done, total):
+        show(dialog, done, total)
+        if (done, total) == (0, 0) and not dialog.wasCanceled():
+            dialog.findChild(QPushButton).click()
+
+    monkeypatch.setattr(jobs.JobDialog, "show_progress", cancel_while_backing_up)
+    assert window.import_complaints() is False
+    assert services.complaints.store.count() == 0
+    assert "已取消导入，没有写入任何记录。" in messages(window)

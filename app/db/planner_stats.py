@@ -24,7 +24,9 @@ def forget_search_statistics(conn: sqlite3.Connection) -> int:
     ).fetchone()
     if not has_stats:
         return 0
-    forgotten = conn.execute("DELETE FROM sqlite_stat1 WHERE tbl GLOB ?", (SEARCH_TABLES,))
-    if forgotten.rowcount:
+    where = "FROM sqlite_stat1 WHERE tbl GLOB ?"
+    found = int(conn.execute(f"SELECT count(*) {where}", (SEARCH_TABLES,)).fetchone()[0])
+    if found:  # usually none: then nothing is written at open or close
+        conn.execute(f"DELETE {where}", (SEARCH_TABLES,))
         conn.execute("ANALYZE sqlite_schema")  # reread: the planner drops what it had loaded
-    return forgotten.rowcount
+    return found
